@@ -1,0 +1,97 @@
+package dev.scenegate.cli;
+
+import dev.scenegate.logging.JsonLog;
+import dev.scenegate.logging.Severity;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code scenegate <command>}: dispatches to one {@link Command}. Every failure ends in exit code
+ * 0/1/2 with a one-line reason on stderr, never a stack trace.
+ */
+public final class Main {
+
+  private final Map<String, Command> commands = new LinkedHashMap<>();
+
+  public Main(List<Command> commands) {
+    for (Command command : commands) {
+      this.commands.put(command.name(), command);
+    }
+  }
+
+  /** The commands of this build, in help order. */
+  public static Main standard() {
+    return new Main(List.of());
+  }
+
+  public static void main(String[] argv) {
+    JsonLog.defaultThreshold(Severity.WARNING);
+    int code = standard().run(Arrays.asList(argv), Console.system());
+    System.out.flush();
+    System.exit(code);
+  }
+
+  public int run(List<String> argv, Console console) {
+    if (argv.isEmpty()
+        || argv.get(0).equals("--help")
+        || argv.get(0).equals("-h")
+        || argv.get(0).equals("help")) {
+      if (argv.size() > 1 && commands.containsKey(argv.get(1))) {
+        console.out().print(commands.get(argv.get(1)).help());
+        return ExitCodes.OK;
+      }
+      console.out().print(overview());
+      return argv.isEmpty() ? ExitCodes.BAD_INPUT : ExitCodes.OK;
+    }
+    Command command = commands.get(argv.get(0));
+    if (command == null) {
+      console
+          .err()
+          .println(
+              "scenegate: unknown command '" + oneLine(argv.get(0)) + "' (see scenegate --help)");
+      return ExitCodes.BAD_INPUT;
+    }
+    try {
+      Args args = Args.parse(argv.subList(1, argv.size()), command.flags(), command.valueOptions());
+      if (args.help()) {
+        console.out().print(command.help());
+        return ExitCodes.OK;
+      }
+      return command.run(args, console);
+    } catch (CliException e) {
+      console.err().println("scenegate " + command.name() + ": " + oneLine(e.getMessage()));
+      return e.exitCode();
+    } catch (Exception | Error e) {
+      console.err().println("scenegate " + command.name() + ": " + oneLine(describe(e)));
+      return ExitCodes.BAD_INPUT;
+    }
+  }
+
+  private String overview() {
+    StringBuilder text = new StringBuilder();
+    text.append("usage: scenegate <command> [options]\n\n");
+    text.append("Verifies checksum manifests and quality reports of a 3D-scene pipeline and\n");
+    text.append("advances its per-scene stage gates.\n\ncommands:\n");
+    for (Command command : commands.values()) {
+      text.append(String.format("  %-10s %s%n", command.name(), command.summary()));
+    }
+    text.append("\nscenegate <command> --help shows a command's options.\n");
+    text.append("exit codes: 0 success, 1 verification or gate failure, 2 bad input or usage.\n");
+    return text.toString();
+  }
+
+  static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  /** Collapses a message onto one line so stderr stays one line per failure. */
+  public static String oneLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    return message.replaceAll("[\\r\\n\\t]+", " ").strip();
+  }
+}

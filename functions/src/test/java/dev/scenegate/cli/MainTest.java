@@ -1,0 +1,47 @@
+package dev.scenegate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final Console console =
+      new Console(
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8),
+          Map.of(),
+          false);
+
+  @Test
+  void unknownCommandIsUsageErrorWithOneLine() {
+    int code = Main.standard().run(List.of("frobnicate\nx"), console);
+    assertEquals(ExitCodes.BAD_INPUT, code);
+    String stderr = err.toString(StandardCharsets.UTF_8);
+    assertEquals(1, stderr.lines().count(), stderr);
+    assertTrue(stderr.contains("unknown command"), stderr);
+  }
+
+  @Test
+  void helpListsCommandsAndExitsZero() {
+    assertEquals(ExitCodes.OK, Main.standard().run(List.of("--help"), console));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: scenegate"));
+  }
+
+  @Test
+  void unknownOptionIsRejected() throws Exception {
+    CliException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            CliException.class,
+            () -> Args.parse(List.of("--nope"), java.util.Set.of("json"), java.util.Set.of()));
+    assertEquals(ExitCodes.BAD_INPUT, e.exitCode());
+  }
+}

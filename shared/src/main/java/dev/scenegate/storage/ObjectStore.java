@@ -1,0 +1,64 @@
+package dev.scenegate.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The storage port: a flat namespace of objects named with '/' separators, as in a GCS bucket.
+ * Adapters: {@code GcsObjectStore} (google-cloud-storage) and {@code LocalObjectStore} (a folder
+ * acting as the bucket). Both honour the same contract, checked by one abstract contract test.
+ */
+public interface ObjectStore {
+
+  /** Bucket name, or the folder for the local store; used in events and messages. */
+  String bucket();
+
+  /** A URI naming the object for people: {@code gs://b/o} or a file path. */
+  String describe(String name);
+
+  Optional<ObjectInfo> stat(String name) throws IOException;
+
+  /**
+   * Opens one exact generation, so an overwrite while reading cannot mix two versions. The GCS
+   * adapter checks the download's CRC32C at end of stream and throws {@link
+   * TransientStorageException} on a mismatch.
+   */
+  InputStream open(String name, long generation) throws IOException;
+
+  /**
+   * Reads a small object (a JSON report, a manifest, the state document) whole. Refuses objects
+   * larger than {@code maxBytes} with an {@link ObjectTooLargeException}.
+   */
+  byte[] readSmall(String name, long generation, int maxBytes) throws IOException;
+
+  /** Every object whose name starts with {@code prefix}, recursively, sorted by name. */
+  List<ObjectInfo> list(String prefix) throws IOException;
+
+  /**
+   * Writes {@code data} under {@code name} if {@code precondition} holds; throws {@link
+   * PreconditionFailedException} if it does not.
+   */
+  ObjectInfo write(
+      String name,
+      byte[] data,
+      String contentType,
+      Map<String, String> metadata,
+      Precondition precondition)
+      throws IOException;
+
+  /**
+   * Merges {@code metadata} into the object's custom metadata if its metageneration is still {@code
+   * ifMetagenerationMatch}; throws {@link PreconditionFailedException} otherwise.
+   */
+  ObjectInfo updateMetadata(String name, Map<String, String> metadata, long ifMetagenerationMatch)
+      throws IOException;
+
+  /**
+   * Throws {@link PathEscapesException} when {@code name} resolves outside {@code root} (for the
+   * local store: through a symlink). GCS has no links, so its adapter accepts every name.
+   */
+  default void checkContained(String root, String name) throws IOException {}
+}
