@@ -1,0 +1,78 @@
+package dev.scenegate.cli;
+
+import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A one-line progress display on a terminal: bytes done of total, rate, ETA. */
+public final class Progress {
+  private final PrintStream err;
+  private final String label;
+  private final long total;
+  private final AtomicLong done = new AtomicLong();
+  private final long started = System.nanoTime();
+  private final Thread ticker;
+  private volatile boolean running = true;
+
+  private Progress(PrintStream err, String label, long total) {
+    this.err = err;
+    this.label = label;
+    this.total = total;
+    this.ticker = new Thread(this::tick, "scenegate-progress");
+    this.ticker.setDaemon(true);
+  }
+
+  public static Progress start(PrintStream err, String label, long total) {
+    Progress progress = new Progress(err, label, total);
+    progress.ticker.start();
+    return progress;
+  }
+
+  public void add(long bytes) {
+    done.addAndGet(bytes);
+  }
+
+  public void stop() {
+    running = false;
+    ticker.interrupt();
+    try {
+      ticker.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    err.print("\r\033[K");
+    err.flush();
+  }
+
+  private void tick() {
+    while (running) {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long bytes = done.get();
+      double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+      double rate = bytes / seconds;
+      String eta = rate > 0 && total > bytes ? String.format("%.0fs", (total - bytes) / rate) : "-";
+      err.printf(
+          "\r\033[K%s %s / %s  %s/s  eta %s",
+          label, bytes(bytes), bytes(total), bytes((long) rate), eta);
+      err.flush();
+    }
+  }
+
+  /** Human-readable byte count. */
+  public static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double value = n;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format("%.1f %s", value, units[unit]);
+  }
+}

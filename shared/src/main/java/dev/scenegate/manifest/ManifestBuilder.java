@@ -1,0 +1,69 @@
+package dev.scenegate.manifest;
+
+import dev.scenegate.storage.ObjectInfo;
+import dev.scenegate.storage.ObjectStore;
+import dev.scenegate.verify.BoundedPool;
+import dev.scenegate.verify.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds a seed-format manifest for a folder, as the upstream jobs do: every object below it but
+ * the manifest itself and dot-named markers, hashed in parallel, sorted by path.
+ */
+public final class ManifestBuilder {
+  private final ObjectStore store;
+  private final int threads;
+
+  public ManifestBuilder(ObjectStore store, int threads) {
+    this.store = store;
+    this.threads = threads;
+  }
+
+  /**
+   * @param folder the folder prefix ("" or ending in '/')
+   * @param root the informational {@code root} to record
+   * @param exclude object names to leave out besides the standard manifest (e.g. --out)
+   */
+  public ChecksumManifest build(String folder, String root, List<String> exclude)
+      throws IOException, ManifestInvalidException {
+    List<ObjectInfo> objects = new ArrayList<>();
+    for (ObjectInfo object : store.list(folder)) {
+      String relative = object.name().substring(folder.length());
+      if (relative.equals(ChecksumManifest.FILE_NAME)
+          || exclude.contains(object.name())
+          || RelativePaths.baseName(relative).startsWith(".")) {
+        continue;
+      }
+      Optional<String> problem = RelativePaths.problem(relative);
+      if (problem.isPresent()) {
+        throw new ManifestInvalidException(
+            store.describe(object.name()), "cannot be listed in a manifest: " + problem.get());
+      }
+      store.checkContained(folder, object.name());
+      objects.add(object);
+    }
+    if (objects.isEmpty()) {
+      throw new ManifestInvalidException(store.describe(folder), "no files to list");
+    }
+    List<ManifestEntry> entries =
+        BoundedPool.map(
+            objects,
+            threads,
+            "manifest",
+            (object, buffer) -> {
+              try (InputStream in = store.open(object.name(), object.generation())) {
+                Sha256.Digest digest = Sha256.of(in, buffer, n -> {});
+                return ManifestEntry.of(
+                    object.name().substring(folder.length()), digest.hex(), digest.bytes());
+              }
+            });
+    String generatedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    return ChecksumManifest.of(generatedAt, root, entries);
+  }
+}

@@ -1,0 +1,340 @@
+package dev.scenegate.storage;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A local folder acting as the bucket (the embedded default). Object names map to files under the
+ * root. The generation is the file's modification time in microseconds; writes through this store
+ * replace files atomically and always move the generation forward, so compare-and-set works as on
+ * GCS. Custom metadata and the metageneration live in a sidecar under {@value #META_DIR}, tied to
+ * the generation they were written for (a new generation starts with no metadata, as on GCS).
+ */
+public final class LocalObjectStore implements ObjectStore {
+  /** Sidecar metadata; never listed as objects. */
+  public static final String META_DIR = "_scenegate/objmeta/";
+
+  private static final String TMP_PREFIX = ".scenegate-tmp-";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path root;
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+  public LocalObjectStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public String bucket() {
+    return root.toString();
+  }
+
+  @Override
+  public String describe(String name) {
+    return root.resolve(name).toString();
+  }
+
+  /** The file behind an object name; refuses names that would leave the root. */
+  public Path file(String name) {
+    if (name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("invalid object name: " + name);
+    }
+    for (String segment : name.split("/", -1)) {
+      if (segment.equals("..") || segment.equals(".")) {
+        throw new IllegalArgumentException("invalid object name: " + name);
+      }
+    }
+    return root.resolve(name);
+  }
+
+  @Override
+  public Optional<ObjectInfo> stat(String name) throws IOException {
+    Path file = file(name);
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    if (!attrs.isRegularFile()) {
+      return Optional.empty();
+    }
+    long generation = generationOf(attrs.lastModifiedTime());
+    Sidecar sidecar = readSidecar(name, generation);
+    return Optional.of(
+        new ObjectInfo(
+            name,
+            attrs.size(),
+            generation,
+            sidecar.metageneration,
+            null,
+            null,
+            attrs.lastModifiedTime().toInstant(),
+            sidecar.metadata));
+  }
+
+  @Override
+  public InputStream open(String name, long generation) throws IOException {
+    Path file = file(name);
+    InputStream in = Files.newInputStream(file);
+    // Checked after opening: a replace after this point cannot change what this stream reads.
+    long current = generationOf(Files.getLastModifiedTime(file));
+    if (generation > 0 && current != generation) {
+      in.close();
+      throw new NoSuchFileException(name + "#" + generation + " (now #" + current + ")");
+    }
+    return in;
+  }
+
+  @Override
+  public byte[] readSmall(String name, long generation, int maxBytes) throws IOException {
+    try (InputStream in = open(name, generation)) {
+      byte[] data = in.readNBytes(maxBytes + 1);
+      if (data.length > maxBytes) {
+        throw new ObjectTooLargeException(describe(name), Files.size(file(name)), maxBytes);
+      }
+      return data;
+    }
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix) throws IOException {
+    Path start = root;
+    int slash = prefix.lastIndexOf('/');
+    if (slash > 0) {
+      start = file(prefix.substring(0, slash));
+    }
+    if (!Files.isDirectory(start)) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(start, FileVisitOption.FOLLOW_LINKS)) {
+      walk.filter(p -> Files.isRegularFile(p))
+          .map(p -> root.relativize(p).toString().replace('\\', '/'))
+          .filter(n -> n.startsWith(prefix))
+          .filter(n -> !n.startsWith(META_DIR))
+          .filter(n -> !baseName(n).startsWith(TMP_PREFIX))
+          .forEach(names::add);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    names.sort(Comparator.naturalOrder());
+    List<ObjectInfo> result = new ArrayList<>(names.size());
+    for (String name : names) {
+      stat(name).ifPresent(result::add);
+    }
+    return result;
+  }
+
+  @Override
+  public ObjectInfo write(
+      String name,
+      byte[] data,
+      String contentType,
+      Map<String, String> metadata,
+      Precondition precondition)
+      throws IOException {
+    Path file = file(name);
+    synchronized (lock(name)) {
+      Optional<ObjectInfo> current = stat(name);
+      check(name, current, precondition);
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling(TMP_PREFIX + UUID.randomUUID());
+      try {
+        Files.write(tmp, data);
+        long generation = nextGeneration(current);
+        Files.setLastModifiedTime(tmp, FileTime.from(generation, TimeUnit.MICROSECONDS));
+        move(tmp, file);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      ObjectInfo written = stat(name).orElseThrow(() -> new NoSuchFileException(name));
+      if (metadata != null && !metadata.isEmpty()) {
+        writeSidecar(name, written.generation(), 1, metadata);
+      } else {
+        Files.deleteIfExists(sidecarFile(name));
+      }
+      return stat(name).orElseThrow(() -> new NoSuchFileException(name));
+    }
+  }
+
+  @Override
+  public ObjectInfo updateMetadata(
+      String name, Map<String, String> metadata, long ifMetagenerationMatch) throws IOException {
+    synchronized (lock(name)) {
+      ObjectInfo current = stat(name).orElseThrow(() -> new NoSuchFileException(name));
+      if (current.metageneration() != ifMetagenerationMatch) {
+        throw new PreconditionFailedException(
+            name,
+            "metageneration is " + current.metageneration() + ", not " + ifMetagenerationMatch);
+      }
+      Map<String, String> merged = new LinkedHashMap<>(current.metadata());
+      metadata.forEach(
+          (k, v) -> {
+            if (v == null) {
+              merged.remove(k);
+            } else {
+              merged.put(k, v);
+            }
+          });
+      writeSidecar(name, current.generation(), current.metageneration() + 1, merged);
+      return stat(name).orElseThrow(() -> new NoSuchFileException(name));
+    }
+  }
+
+  @Override
+  public void checkContained(String rootPrefix, String name) throws IOException {
+    Path base = rootPrefix.isEmpty() ? root : file(stripSlash(rootPrefix));
+    Path target = file(name);
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(target)) {
+      // Check the deepest existing ancestor: a linked folder on the way could still lead out.
+      Path existing = target.getParent();
+      while (existing != null && !Files.exists(existing)) {
+        existing = existing.getParent();
+      }
+      if (existing == null) {
+        return;
+      }
+      target = existing;
+    }
+    if (!Files.exists(base)) {
+      return;
+    }
+    Path realBase = base.toRealPath();
+    Path real;
+    try {
+      real = target.toRealPath();
+    } catch (NoSuchFileException e) {
+      throw new PathEscapesException(name, "dangling symlink");
+    }
+    if (!real.startsWith(realBase)) {
+      throw new PathEscapesException(name, "resolves outside its folder through a symlink");
+    }
+  }
+
+  private static String stripSlash(String prefix) {
+    return prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+  }
+
+  private static String baseName(String name) {
+    int slash = name.lastIndexOf('/');
+    return slash < 0 ? name : name.substring(slash + 1);
+  }
+
+  private Object lock(String name) {
+    return locks.computeIfAbsent(name, k -> new Object());
+  }
+
+  private static void check(String name, Optional<ObjectInfo> current, Precondition precondition)
+      throws PreconditionFailedException {
+    switch (precondition.kind()) {
+      case NONE -> {}
+      case DOES_NOT_EXIST -> {
+        if (current.isPresent()) {
+          throw new PreconditionFailedException(name, "object already exists");
+        }
+      }
+      case GENERATION_MATCH -> {
+        long actual = current.map(ObjectInfo::generation).orElse(0L);
+        if (actual != precondition.generation()) {
+          throw new PreconditionFailedException(
+              name, "generation is " + actual + ", not " + precondition.generation());
+        }
+      }
+    }
+  }
+
+  /** Now, in microseconds, but always past the current generation. */
+  private static long nextGeneration(Optional<ObjectInfo> current) {
+    Instant now = Instant.now();
+    long micros = TimeUnit.SECONDS.toMicros(now.getEpochSecond()) + now.getNano() / 1000;
+    long floor = current.map(ObjectInfo::generation).orElse(0L) + 1;
+    return Math.max(micros, floor);
+  }
+
+  private static long generationOf(FileTime time) {
+    return Math.max(1, time.to(TimeUnit.MICROSECONDS));
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private Path sidecarFile(String name) {
+    return root.resolve(META_DIR + name + ".json");
+  }
+
+  private record Sidecar(long metageneration, Map<String, String> metadata) {}
+
+  private Sidecar readSidecar(String name, long generation) throws IOException {
+    Path file = sidecarFile(name);
+    if (!Files.exists(file)) {
+      return new Sidecar(1, Map.of());
+    }
+    try {
+      ObjectNode node = (ObjectNode) JSON.readTree(file.toFile());
+      if (node.path("generation").asLong() != generation) {
+        return new Sidecar(1, Map.of());
+      }
+      Map<String, String> metadata = new HashMap<>();
+      node.path("metadata")
+          .fields()
+          .forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+      return new Sidecar(node.path("metageneration").asLong(1), metadata);
+    } catch (IOException | ClassCastException e) {
+      // A torn or foreign sidecar is treated as no metadata; it is rewritten on the next update.
+      return new Sidecar(1, Map.of());
+    }
+  }
+
+  private void writeSidecar(
+      String name, long generation, long metageneration, Map<String, String> metadata)
+      throws IOException {
+    Path file = sidecarFile(name);
+    Files.createDirectories(file.getParent());
+    ObjectNode node = JSON.createObjectNode();
+    node.put("generation", generation);
+    node.put("metageneration", metageneration);
+    ObjectNode meta = node.putObject("metadata");
+    metadata.forEach(meta::put);
+    Path tmp = file.resolveSibling(TMP_PREFIX + UUID.randomUUID());
+    try {
+      Files.write(tmp, JSON.writeValueAsBytes(node));
+      move(tmp, file);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package dev.scenegate.verify;
+
+import dev.scenegate.manifest.ChecksumManifest;
+import dev.scenegate.manifest.ManifestCodec;
+import dev.scenegate.manifest.ManifestEntry;
+import dev.scenegate.manifest.ManifestInvalidException;
+import dev.scenegate.manifest.RelativePaths;
+import dev.scenegate.storage.ObjectInfo;
+import dev.scenegate.storage.ObjectStore;
+import dev.scenegate.storage.ObjectTooLargeException;
+import dev.scenegate.storage.PathEscapesException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/**
+ * Verifies a checksum manifest against the objects beside it. Sizes are compared first so a size
+ * mismatch costs no hashing; files are hashed in parallel on a bounded pool, each through one fixed
+ * buffer per thread, so memory stays bounded whatever the file sizes.
+ */
+public final class Verifier {
+  private final ObjectStore store;
+  private final int threads;
+  private final MeterRegistry meters;
+  private final LongConsumer progress;
+
+  public Verifier(ObjectStore store, int threads, MeterRegistry meters) {
+    this(store, threads, meters, bytes -> {});
+  }
+
+  /** {@code progress} hears every chunk hashed, from the hashing threads. */
+  public Verifier(ObjectStore store, int threads, MeterRegistry meters, LongConsumer progress) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1");
+    }
+    this.store = store;
+    this.threads = threads;
+    this.meters = meters;
+    this.progress = progress;
+  }
+
+  public static int defaultThreads() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  /** Reads and validates the manifest object. */
+  public ChecksumManifest readManifest(String manifestObject)
+      throws IOException, ManifestMissingException, ManifestInvalidException {
+    Optional<ObjectInfo> info = store.stat(manifestObject);
+    if (info.isEmpty()) {
+      throw new ManifestMissingException(store.describe(manifestObject));
+    }
+    byte[] bytes;
+    try {
+      bytes =
+          store.readSmall(
+              manifestObject, info.get().generation(), ManifestCodec.MAX_MANIFEST_BYTES);
+    } catch (NoSuchFileException e) {
+      throw new ManifestMissingException(store.describe(manifestObject));
+    } catch (ObjectTooLargeException e) {
+      throw new ManifestInvalidException(store.describe(manifestObject), e.getMessage());
+    }
+    return ManifestCodec.parse(bytes, store.describe(manifestObject));
+  }
+
+  /** Reads the manifest object and verifies the files it lists. */
+  public VerificationReport verify(String manifestObject, boolean strict)
+      throws IOException, ManifestMissingException, ManifestInvalidException {
+    long start = System.nanoTime();
+    ChecksumManifest manifest = readManifest(manifestObject);
+    return verify(manifestObject, manifest, strict, start);
+  }
+
+  /** Verifies an already parsed manifest that lives at {@code manifestObject}. */
+  public VerificationReport verify(String manifestObject, ChecksumManifest manifest, boolean strict)
+      throws IOException, ManifestInvalidException {
+    return verify(manifestObject, manifest, strict, System.nanoTime());
+  }
+
+  private VerificationReport verify(
+      String manifestObject, ChecksumManifest manifest, boolean strict, long start)
+      throws IOException, ManifestInvalidException {
+    String folder = RelativePaths.parentPrefix(manifestObject);
+    // Every path is checked before any is hashed: a manifest with one escaping path is rejected
+    // whole, not half-verified.
+    for (ManifestEntry entry : manifest.files()) {
+      try {
+        store.checkContained(folder, folder + entry.path());
+      } catch (PathEscapesException e) {
+        throw new ManifestInvalidException(
+            store.describe(manifestObject), "entry \"" + entry.path() + "\": " + e.getMessage());
+      }
+    }
+    List<FileResult> results = hashAll(folder, manifest.files());
+    List<FileFailure> failures = new ArrayList<>();
+    long bytesHashed = 0;
+    for (FileResult result : results) {
+      bytesHashed += result.bytesHashed();
+      if (result.failure() != null) {
+        failures.add(result.failure());
+      }
+    }
+    failures.sort(Comparator.comparing(FileFailure::path));
+    List<String> unlisted = strict ? unlisted(folder, manifestObject, manifest) : List.of();
+    long durationMs = (System.nanoTime() - start) / 1_000_000;
+    VerificationReport report =
+        new VerificationReport(
+            manifestObject, manifest.files().size(), bytesHashed, durationMs, failures, unlisted);
+    record(report, System.nanoTime() - start, results);
+    return report;
+  }
+
+  private record FileResult(Outcome outcome, FileFailure failure, long bytesHashed) {}
+
+  private List<FileResult> hashAll(String folder, List<ManifestEntry> entries) throws IOException {
+    return BoundedPool.map(
+        entries, threads, "verify", (entry, buffer) -> check(folder, entry, buffer));
+  }
+
+  private FileResult check(String folder, ManifestEntry entry, byte[] buffer) throws IOException {
+    String name = folder + entry.path();
+    Optional<ObjectInfo> info = store.stat(name);
+    if (info.isEmpty()) {
+      return missing(entry);
+    }
+    long size = info.get().size();
+    if (size != entry.sizeBytes()) {
+      return new FileResult(
+          Outcome.SIZE_MISMATCH,
+          FileFailure.sizeMismatch(entry.path(), entry.sha256(), entry.sizeBytes(), size),
+          0);
+    }
+    Sha256.Digest digest;
+    try (InputStream in = store.open(name, info.get().generation())) {
+      digest = Sha256.of(in, buffer, progress);
+    } catch (NoSuchFileException e) {
+      // Deleted or overwritten between stat and read: what the manifest names is not there.
+      return missing(entry);
+    }
+    if (digest.bytes() != entry.sizeBytes()) {
+      return new FileResult(
+          Outcome.SIZE_MISMATCH,
+          FileFailure.sizeMismatch(entry.path(), entry.sha256(), entry.sizeBytes(), digest.bytes()),
+          digest.bytes());
+    }
+    if (!digest.hex().equals(entry.sha256())) {
+      return new FileResult(
+          Outcome.SHA256_MISMATCH,
+          FileFailure.shaMismatch(entry.path(), entry.sha256(), digest.hex(), digest.bytes()),
+          digest.bytes());
+    }
+    return new FileResult(Outcome.OK, null, digest.bytes());
+  }
+
+  private static FileResult missing(ManifestEntry entry) {
+    return new FileResult(
+        Outcome.MISSING, FileFailure.missing(entry.path(), entry.sha256(), entry.sizeBytes()), 0);
+  }
+
+  private List<String> unlisted(String folder, String manifestObject, ChecksumManifest manifest)
+      throws IOException {
+    Set<String> listed = new HashSet<>(manifest.byPath().keySet());
+    List<String> unlisted = new ArrayList<>();
+    for (ObjectInfo object : store.list(folder)) {
+      String relative = object.name().substring(folder.length());
+      if (object.name().equals(manifestObject)
+          || RelativePaths.baseName(relative).startsWith(".")
+          || listed.contains(relative)) {
+        continue;
+      }
+      unlisted.add(relative);
+    }
+    unlisted.sort(Comparator.naturalOrder());
+    return unlisted;
+  }
+
+  private void record(VerificationReport report, long nanos, List<FileResult> results) {
+    Timer.builder("scenegate.verify.duration")
+        .description("Time to verify one manifest")
+        .tag("result", report.ok() ? "ok" : "failed")
+        .register(meters)
+        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    Counter.builder("scenegate.verify.bytes")
+        .description("Bytes hashed by verification")
+        .baseUnit("bytes")
+        .register(meters)
+        .increment(report.bytesHashed());
+    for (Outcome outcome : Outcome.values()) {
+      long count = results.stream().filter(r -> r.outcome() == outcome).count();
+      if (outcome == Outcome.UNLISTED) {
+        count = report.unlisted().size();
+      }
+      if (count > 0) {
+        Counter.builder("scenegate.verify.files")
+            .description("Files verified, by outcome")
+            .tag("outcome", outcome.name())
+            .register(meters)
+            .increment(count);
+      }
+    }
+  }
+}
