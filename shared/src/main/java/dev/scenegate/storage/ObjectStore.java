@@ -50,6 +50,13 @@ public interface ObjectStore {
       throws IOException;
 
   /**
+   * Deletes the object if its generation is still {@code ifGenerationMatch}; throws {@link
+   * PreconditionFailedException} if it is not, and {@link java.nio.file.NoSuchFileException} if
+   * there is no such object.
+   */
+  void delete(String name, long ifGenerationMatch) throws IOException;
+
+  /**
    * Merges {@code metadata} into the object's custom metadata if its metageneration is still {@code
    * ifMetagenerationMatch}; throws {@link PreconditionFailedException} otherwise.
    */
