@@ -108,10 +108,15 @@ record TerraformModule(List<Block> blocks, Map<String, String> sources) {
       throw new IllegalStateException(file + ": data \"http\" blocks are not parsed by this check");
     }
     Map<String, Object> parsed;
+    // hcl4j prints its evaluation trace to System.out; keep it out of the test log.
+    java.io.PrintStream stdout = System.out;
     try {
+      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
       parsed = new HCLParser().parse(text, false);
     } catch (Exception e) {
       throw new IllegalStateException(file + ": hcl4j cannot parse it: " + e.getMessage(), e);
+    } finally {
+      System.setOut(stdout);
     }
     for (String key : parsed.keySet()) {
       if (!TOP_LEVEL.contains(key)) {
