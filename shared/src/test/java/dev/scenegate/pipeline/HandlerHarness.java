@@ -23,8 +23,7 @@ final class HandlerHarness {
   HandlerHarness(ObjectStore store, String sceneId, Map<String, String> env) {
     this.store = store instanceof LocalObjectStore local ? local : null;
     this.handler =
-        new MarkerHandler(
-            store, publisher, meters, MarkerConfig.fromEnv(env), Clock.systemUTC());
+        new MarkerHandler(store, publisher, meters, MarkerConfig.fromEnv(env), Clock.systemUTC());
     this.scene = new SceneFixture(store, sceneId);
   }
 

@@ -59,9 +59,11 @@ class MarkerHandlerTest {
               .count(),
           stage.wireName());
     }
-    assertEquals("running", h.publisher.stageEvents("geniesim_export").get(0).path("status").asText());
+    assertEquals(
+        "running", h.publisher.stageEvents("geniesim_export").get(0).path("status").asText());
     List<JsonNode> e2e = h.publisher.stageEvents("e2e");
-    assertEquals(List.of("running", "passed"), e2e.stream().map(e -> e.path("status").asText()).toList());
+    assertEquals(
+        List.of("running", "passed"), e2e.stream().map(e -> e.path("status").asText()).toList());
     assertTrue(h.publisher.alerts().isEmpty());
 
     JsonNode regen3d = h.publisher.stageEvents("regen3d").get(0);
@@ -70,7 +72,8 @@ class MarkerHandlerTest {
     assertEquals("pending", regen3d.path("previous_status").asText());
     assertEquals(h.store.bucket(), regen3d.path("bucket").asText());
     assertEquals(
-        "scenes/kitchen_001/assets/.regen3d_complete", regen3d.path("trigger").path("object").asText());
+        "scenes/kitchen_001/assets/.regen3d_complete",
+        regen3d.path("trigger").path("object").asText());
     assertEquals(
         Long.toString(triggers.get(1).generation()),
         regen3d.path("trigger").path("generation").asText());
@@ -105,7 +108,10 @@ class MarkerHandlerTest {
               Long.parseLong(e.path("trigger").path("generation").asText()));
       assertEquals(
           SceneMachine.eventId(
-              e.path("bucket").asText(), trigger, e.path("stage").asText(), e.path("status").asText()),
+              e.path("bucket").asText(),
+              trigger,
+              e.path("stage").asText(),
+              e.path("status").asText()),
           e.path("event_id").asText());
     }
   }
@@ -121,7 +127,8 @@ class MarkerHandlerTest {
     assertEquals(RUNNING, h.status(Stage.GENIESIM_EXPORT));
     h.deliver(complete);
     assertEquals(PASSED, h.status(Stage.GENIESIM_EXPORT));
-    assertEquals(complete.generation(), h.state().stage(Stage.GENIESIM_EXPORT).trigger().generation());
+    assertEquals(
+        complete.generation(), h.state().stage(Stage.GENIESIM_EXPORT).trigger().generation());
 
     // The same submitted marker redelivered, and an older generation: nothing changes.
     int published = h.publisher.confirmed().size();
@@ -331,12 +338,14 @@ class MarkerHandlerTest {
       outcomes.add(h.deliver(marker).outcome());
     }
     assertEquals(MarkerHandler.Outcome.PROCESSED, outcomes.get(0));
-    assertTrue(outcomes.subList(1, 10).stream().allMatch(o -> o == MarkerHandler.Outcome.DUPLICATE));
+    assertTrue(
+        outcomes.subList(1, 10).stream().allMatch(o -> o == MarkerHandler.Outcome.DUPLICATE));
     assertEquals(1, h.state().stage(Stage.REGEN3D).history().size());
     List<JsonNode> events = h.publisher.stageEvents("regen3d");
     assertEquals(1, events.size());
     assertEquals(9.0, h.counter("scenegate.marker.events", "outcome", "duplicate"));
-    assertEquals(1.0, h.counter("scenegate.stage.transitions", "stage", "regen3d", "status", "passed"));
+    assertEquals(
+        1.0, h.counter("scenegate.stage.transitions", "stage", "regen3d", "status", "passed"));
   }
 
   @Test
@@ -350,7 +359,8 @@ class MarkerHandlerTest {
     assertTrue(h.publisher.confirmed().isEmpty());
     SceneState pending = h.state();
     assertEquals(FAILED, pending.stage(Stage.REGEN3D).status(), "state written before publish");
-    assertEquals(3, pending.outbox().stream().filter(e -> e.kind() == OutboxEntry.Kind.PUBLISH).count());
+    assertEquals(
+        3, pending.outbox().stream().filter(e -> e.kind() == OutboxEntry.Kind.PUBLISH).count());
 
     assertEquals(MarkerHandler.Outcome.DUPLICATE, h.deliver(marker).outcome());
     assertTrue(h.state().outbox().isEmpty());

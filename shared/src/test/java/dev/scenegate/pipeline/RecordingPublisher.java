@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-memory {@link EventPublisher} for unit tests: records what was confirmed, and can be told to
- * fail the next N publishes (a crash or outage between the state write and the publish).
+ * An in-memory {@link EventPublisher} for unit tests: records what was confirmed, and can be told
+ * to fail the next N publishes (a crash or outage between the state write and the publish).
  */
 public final class RecordingPublisher implements EventPublisher {
   private final List<OutboundMessage> confirmed = new ArrayList<>();

@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a scene as the upstream jobs would: a source image with its manifest, reconstructed
- * assets with theirs, the runbook's reports, and the markers. Works on any {@link ObjectStore}, so
- * unit tests (local folder) and integration tests (fake-gcs-server) share it.
+ * Writes a scene as the upstream jobs would: a source image with its manifest, reconstructed assets
+ * with theirs, the runbook's reports, and the markers. Works on any {@link ObjectStore}, so unit
+ * tests (local folder) and integration tests (fake-gcs-server) share it.
  */
 public final class SceneFixture {
   /** Every marker in pipeline order (relative to the scene folder), source manifest first. */
@@ -89,7 +89,8 @@ public final class SceneFixture {
       entries.add(ManifestEntry.of(e.getKey(), Sha256.hex(e.getValue()), e.getValue().length));
     }
     ChecksumManifest manifest =
-        ChecksumManifest.of("2025-01-01T00:00:00Z", "/mnt/gcs/scenes/" + sceneId + "/assets", entries);
+        ChecksumManifest.of(
+            "2025-01-01T00:00:00Z", "/mnt/gcs/scenes/" + sceneId + "/assets", entries);
     put("assets/source_checksums.json", ManifestCodec.write(manifest));
   }
 
@@ -185,7 +186,8 @@ public final class SceneFixture {
   }
 
   public ObjectInfo put(String relative, byte[] data) throws IOException {
-    return store.write(object(relative), data, "application/octet-stream", Map.of(), Precondition.none());
+    return store.write(
+        object(relative), data, "application/octet-stream", Map.of(), Precondition.none());
   }
 
   private static byte[] bytes(String seed, int size) {
