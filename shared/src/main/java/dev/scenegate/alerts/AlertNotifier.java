@@ -68,9 +68,22 @@ public final class AlertNotifier implements AutoCloseable {
             });
   }
 
-  /** Everything from configuration: one HTTP client, ledger in {@code stateStore}. */
+  /**
+   * Everything from configuration: one HTTP client, ledger in {@code stateStore} (may be null when
+   * no webhook is configured).
+   */
   public static AlertNotifier create(
       NotifierConfig config, ObjectStore stateStore, MeterRegistry registry) {
+    if (config.webhooks().isEmpty()) {
+      LOG.warn("no webhook configured (WEBHOOK_URLS, SLACK_WEBHOOK_URLS): alerts are only logged");
+      return new AlertNotifier(
+          List.of(),
+          null,
+          new WebhookPayloads(new AlertText(config.maxListedFailures())),
+          null,
+          config.lease(),
+          registry);
+    }
     return new AlertNotifier(
         config.webhooks(),
         WebhookSender.create(config.secret(), config.retryPolicy()),
@@ -137,6 +150,12 @@ public final class AlertNotifier implements AutoCloseable {
 
   public Report deliver(ReceivedAlert alert, String messageId) throws IOException {
     counter("scenegate.alerts.received", "outcome", "valid").increment();
+    if (webhooks.isEmpty()) {
+      LOG.warn(
+          "alert received; no webhook configured, so it is only logged",
+          fields(alert, messageId, null, "text", payloads.text().plain(alert)));
+      return new Report(Outcome.DONE, alert.alertId(), Map.of());
+    }
     List<Future<WebhookOutcome>> futures = new ArrayList<>();
     for (Webhook webhook : webhooks) {
       futures.add(executor.submit(() -> deliverTo(webhook, alert, messageId)));

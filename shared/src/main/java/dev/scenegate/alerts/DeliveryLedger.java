@@ -34,7 +34,11 @@ import java.util.regex.Pattern;
  * sending) is taken over the same way.
  */
 public final class DeliveryLedger {
-  public static final String LEDGER_FOLDER = "alerts/delivered/";
+  /**
+   * Under the state prefix (the only place the notifier may write). The leading underscore keeps it
+   * apart from scene state documents: a scene id never starts with one.
+   */
+  public static final String LEDGER_FOLDER = "_alerts/delivered/";
 
   /** Alert ids used as folder names as they are; anything else is hashed. */
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");

@@ -15,18 +15,20 @@ import java.util.Set;
  *   <li>{@code WEBHOOK_URLS}: comma-separated URLs that get the generic JSON body;
  *   <li>{@code SLACK_WEBHOOK_URLS}: comma-separated Slack incoming-webhook URLs;
  *   <li>{@code SCENEGATE_WEBHOOK_SECRET}: the HMAC signing secret (in production a Secret Manager
- *       secret exposed as this environment variable), required;
- *   <li>{@code STATE_BUCKET}: where the delivery ledger lives, required; {@code STATE_PREFIX}
- *       (default {@code _scenegate/});
+ *       secret exposed as this environment variable), required when a webhook is configured;
+ *   <li>{@code STATE_BUCKET}: where the delivery ledger lives, required when a webhook is
+ *       configured; {@code STATE_PREFIX} (default {@code _scenegate/state/}, shared with the scene
+ *       state documents);
  *   <li>{@code WEBHOOK_TIMEOUT_SECONDS} (default 10) per request, {@code
  *       WEBHOOK_RETRY_BUDGET_SECONDS} (default 45) for all attempts of one delivery, {@code
  *       WEBHOOK_RETRY_BASE_MILLIS} (default 500) first backoff; {@code ALERT_MAX_LISTED_FAILURES}
  *       (default 20).
  * </ul>
  *
- * <p>At least one webhook is required: a notifier with nowhere to send would acknowledge alerts
- * into the void. Error messages name variables, never their values (URLs and the secret are
- * credentials), and {@link #toString()} redacts both.
+ * <p>With no webhook at all the notifier still runs (a deployment may rely on Cloud Monitoring
+ * alone): it logs every alert's text at WARNING and says so at start. Error messages name
+ * variables, never their values (URLs and the secret are credentials), and {@link #toString()}
+ * redacts both.
  */
 public record NotifierConfig(
     List<Webhook> webhooks,
@@ -36,12 +38,15 @@ public record NotifierConfig(
     RetryPolicy retryPolicy,
     int maxListedFailures) {
 
-  public static final String DEFAULT_STATE_PREFIX = "_scenegate/";
+  /** The same default as the scene state documents (and Terraform's {@code state_prefix}). */
+  public static final String DEFAULT_STATE_PREFIX = "_scenegate/state/";
 
   public NotifierConfig {
     webhooks = List.copyOf(webhooks);
-    Objects.requireNonNull(secret, "secret");
-    Objects.requireNonNull(stateBucket, "stateBucket");
+    if (!webhooks.isEmpty()) {
+      Objects.requireNonNull(secret, "secret");
+      Objects.requireNonNull(stateBucket, "stateBucket");
+    }
     Objects.requireNonNull(statePrefix, "statePrefix");
     Objects.requireNonNull(retryPolicy, "retryPolicy");
   }
@@ -50,17 +55,13 @@ public record NotifierConfig(
     List<Webhook> webhooks = new ArrayList<>();
     webhooks.addAll(urls(env, "WEBHOOK_URLS", Webhook.Format.JSON));
     webhooks.addAll(urls(env, "SLACK_WEBHOOK_URLS", Webhook.Format.SLACK));
-    if (webhooks.isEmpty()) {
-      throw new IllegalArgumentException(
-          "no webhook configured: set WEBHOOK_URLS and/or SLACK_WEBHOOK_URLS");
-    }
     String secret = env.get("SCENEGATE_WEBHOOK_SECRET");
-    if (secret == null || secret.isEmpty()) {
+    if ((secret == null || secret.isEmpty()) && !webhooks.isEmpty()) {
       throw new IllegalArgumentException(
           "SCENEGATE_WEBHOOK_SECRET is not set (the HMAC secret webhooks are signed with)");
     }
     String bucket = trimmed(env, "STATE_BUCKET");
-    if (bucket == null) {
+    if (bucket == null && !webhooks.isEmpty()) {
       throw new IllegalArgumentException(
           "STATE_BUCKET is not set (the bucket that records delivered alerts)");
     }
@@ -75,7 +76,7 @@ public record NotifierConfig(
     int listed = (int) positive(env, "ALERT_MAX_LISTED_FAILURES", 20, 1000);
     return new NotifierConfig(
         webhooks,
-        WebhookSecret.of(secret),
+        secret == null || secret.isEmpty() ? null : WebhookSecret.of(secret),
         bucket,
         prefix,
         RetryPolicy.of(timeout, budget, base, max),

@@ -12,6 +12,10 @@ public final class WebhookPayloads {
     this.text = text;
   }
 
+  public AlertText text() {
+    return text;
+  }
+
   public byte[] body(Webhook.Format format, ReceivedAlert alert) {
     return switch (format) {
       case JSON -> genericJson(alert);

@@ -74,7 +74,7 @@ class AlertNotifierTest {
             webhooks,
             WebhookSender.create(WebhookSecret.of(SECRET), policy),
             new WebhookPayloads(AlertText.standard()),
-            new DeliveryLedger(store, "_scenegate/", Clock.systemUTC()),
+            new DeliveryLedger(store, "_scenegate/state/", Clock.systemUTC()),
             lease,
             registry);
     notifiers.add(notifier);
@@ -101,7 +101,8 @@ class AlertNotifierTest {
     JsonNode slackBody =
         EventJson.MAPPER.readTree(receiver.requests("/services/T0/B0/slacktoken").get(0).body());
     assertTrue(slackBody.path("text").asText().contains("*Remediation:*"));
-    assertTrue(store.stat("_scenegate/alerts/delivered/a-1/" + json.key() + ".json").isPresent());
+    assertTrue(
+        store.stat("_scenegate/state/_alerts/delivered/a-1/" + json.key() + ".json").isPresent());
   }
 
   @Test
@@ -231,11 +232,26 @@ class AlertNotifierTest {
   }
 
   @Test
+  void withoutWebhooksAlertsAreLoggedWithTheirText() throws Exception {
+    AlertNotifier notifier = AlertNotifier.create(NotifierConfig.fromEnv(Map.of()), null, registry);
+    notifiers.add(notifier);
+    AlertNotifier.Report report =
+        notifier.handle(AlertFixtures.bytes(AlertFixtures.checksumFailure("a-0", 1)), "m1");
+    assertEquals(Outcome.DONE, report.outcome());
+    assertTrue(
+        logLines().stream()
+            .anyMatch(
+                l ->
+                    l.path("severity").asText().equals("WARNING")
+                        && l.path("text").asText().contains("obj_0/asset.glb")));
+  }
+
+  @Test
   void expiredClaimIsTakenOver() throws Exception {
     // An instance died mid-delivery: its claim's lease ran out long ago.
     Instant past = Instant.parse("2020-01-01T00:00:00Z");
     DeliveryLedger oldLedger =
-        new DeliveryLedger(store, "_scenegate/", Clock.fixed(past, java.time.ZoneOffset.UTC));
+        new DeliveryLedger(store, "_scenegate/state/", Clock.fixed(past, java.time.ZoneOffset.UTC));
     DeliveryLedger.Claim stale = oldLedger.claim("a-6", json, Duration.ofMinutes(1));
     assertEquals(DeliveryLedger.ClaimState.CLAIMED, stale.state());
 
@@ -250,7 +266,7 @@ class AlertNotifierTest {
 
   @Test
   void unreadableLedgerRecordIsTakenOver() throws Exception {
-    DeliveryLedger ledger = new DeliveryLedger(store, "_scenegate/", Clock.systemUTC());
+    DeliveryLedger ledger = new DeliveryLedger(store, "_scenegate/state/", Clock.systemUTC());
     store.write(
         ledger.objectName("a-7", json),
         "garbage".getBytes(StandardCharsets.UTF_8),
@@ -265,12 +281,12 @@ class AlertNotifierTest {
 
   @Test
   void hostileAlertIdsStayInsideTheLedgerFolder() {
-    DeliveryLedger ledger = new DeliveryLedger(store, "_scenegate/", Clock.systemUTC());
+    DeliveryLedger ledger = new DeliveryLedger(store, "_scenegate/state/", Clock.systemUTC());
     String name = ledger.objectName("../../scenes/x/assets/.regen3d_complete", json);
-    assertTrue(name.startsWith("_scenegate/alerts/delivered/_h_"), name);
-    assertEquals(5, name.split("/").length, name);
+    assertTrue(name.startsWith("_scenegate/state/_alerts/delivered/_h_"), name);
+    assertEquals(6, name.split("/").length, name);
     assertEquals(
-        "_scenegate/alerts/delivered/plain-id_1.2/" + json.key() + ".json",
+        "_scenegate/state/_alerts/delivered/plain-id_1.2/" + json.key() + ".json",
         ledger.objectName("plain-id_1.2", json));
   }
 
