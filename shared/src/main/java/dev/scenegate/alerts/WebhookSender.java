@@ -108,6 +108,9 @@ public final class WebhookSender {
       if (retryAfter.isPresent() && retryAfter.get().compareTo(delay) > 0) {
         delay = retryAfter.get();
       }
+      if (System.nanoTime() + delay.toNanos() >= deadline) {
+        throw new WebhookDeliveryException(webhook.display(), attempt, lastError);
+      }
       LOG.info(
           "webhook attempt failed, will retry",
           "webhook",
@@ -120,9 +123,6 @@ public final class WebhookSender {
           lastError,
           "retry_in_ms",
           delay.toMillis());
-      if (System.nanoTime() + delay.toNanos() >= deadline) {
-        throw new WebhookDeliveryException(webhook.display(), attempt, lastError);
-      }
       try {
         // Backoff between attempts (production pacing, not test synchronisation).
         TimeUnit.NANOSECONDS.sleep(delay.toNanos());

@@ -73,6 +73,9 @@ public final class WebhookReceiver implements AutoCloseable {
   private final List<Request> requests = new ArrayList<>();
   private final CountDownLatch released = new CountDownLatch(1);
   private volatile Reply fallback = Reply.status(200);
+  private final Map<String, ConcurrentLinkedQueue<Reply>> pathScripts =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Reply> pathFallbacks = new java.util.concurrent.ConcurrentHashMap<>();
 
   public WebhookReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -93,6 +96,18 @@ public final class WebhookReceiver implements AutoCloseable {
   /** Queues replies for the next requests, in order. */
   public WebhookReceiver respond(Reply... replies) {
     script.addAll(List.of(replies));
+    return this;
+  }
+
+  /** Queues replies for the next requests to {@code path}, in order (before the shared script). */
+  public WebhookReceiver respondAt(String path, Reply... replies) {
+    pathScripts.computeIfAbsent(path, p -> new ConcurrentLinkedQueue<>()).addAll(List.of(replies));
+    return this;
+  }
+
+  /** The reply for {@code path} once its script is used up. */
+  public WebhookReceiver otherwiseAt(String path, Reply reply) {
+    pathFallbacks.put(path, reply);
     return this;
   }
 
@@ -140,9 +155,14 @@ public final class WebhookReceiver implements AutoCloseable {
     }
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, v.isEmpty() ? "" : v.get(0)));
-    Reply reply = script.poll();
+    String path = exchange.getRequestURI().getPath();
+    ConcurrentLinkedQueue<Reply> forPath = pathScripts.get(path);
+    Reply reply = forPath == null ? null : forPath.poll();
     if (reply == null) {
-      reply = fallback;
+      reply = script.poll();
+    }
+    if (reply == null) {
+      reply = pathFallbacks.getOrDefault(path, fallback);
     }
     synchronized (requests) {
       requests.add(
