@@ -231,7 +231,10 @@ public final class AlertsCommand implements Command {
           case INVALID_ARGUMENT -> "Pub/Sub refused the request for " + path;
           default -> "Pub/Sub error " + e.getStatusCode().getCode() + " reading " + path;
         };
-    String detail = e.getMessage() == null ? "" : ": " + Main.oneLine(e.getMessage());
-    return CliException.usage(reason + detail);
+    if (e.getStatusCode().getCode() == StatusCode.Code.NOT_FOUND || e.getMessage() == null) {
+      return CliException.usage(reason);
+    }
+    String detail = e.getMessage().replaceFirst("^io\\.grpc\\.StatusRuntimeException: ", "");
+    return CliException.usage(reason + ": " + Main.oneLine(detail));
   }
 }

@@ -166,10 +166,10 @@ public final class AlertText {
     }
     String rest = manifest.substring(sceneRoot.length());
     if (!rest.contains("/")) {
-      return "source_image";
+      return "source_image (from the manifest's folder)";
     }
     if (rest.startsWith("assets/")) {
-      return "regen3d, or a stage verifying its assets (variation_assets, usd)";
+      return "regen3d assets (from the manifest's folder)";
     }
     return "unknown";
   }
