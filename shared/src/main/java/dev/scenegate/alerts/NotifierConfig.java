@@ -76,7 +76,7 @@ public record NotifierConfig(
     int listed = (int) positive(env, "ALERT_MAX_LISTED_FAILURES", 20, 1000);
     return new NotifierConfig(
         webhooks,
-        secret == null || secret.isEmpty() ? null : WebhookSecret.of(secret),
+        secret(secret),
         bucket,
         prefix,
         RetryPolicy.of(timeout, budget, base, max),
@@ -110,6 +110,17 @@ public record NotifierConfig(
       index++;
     }
     return result;
+  }
+
+  private static WebhookSecret secret(String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      return WebhookSecret.of(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("SCENEGATE_WEBHOOK_SECRET is empty");
+    }
   }
 
   static String statePrefix(String value) {

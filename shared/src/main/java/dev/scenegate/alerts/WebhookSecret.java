@@ -17,9 +17,17 @@ public final class WebhookSecret {
     this.key = key;
   }
 
-  /** The secret's UTF-8 bytes, exactly as given (no trimming: receivers use the same value). */
+  /**
+   * The secret's UTF-8 bytes without trailing line breaks: {@code openssl rand -hex 32 | gcloud
+   * secrets versions add ... --data-file=-} stores a newline that nobody means as part of the key.
+   * Everything else (other whitespace included) is used exactly as given.
+   */
   public static WebhookSecret of(String secret) {
-    return new WebhookSecret(secret.getBytes(StandardCharsets.UTF_8));
+    int end = secret.length();
+    while (end > 0 && (secret.charAt(end - 1) == '\n' || secret.charAt(end - 1) == '\r')) {
+      end--;
+    }
+    return new WebhookSecret(secret.substring(0, end).getBytes(StandardCharsets.UTF_8));
   }
 
   byte[] key() {

@@ -85,6 +85,16 @@ class WebhookSignerTest {
   }
 
   @Test
+  void trailingLineBreaksOfTheSecretAreIgnored() {
+    assertEquals(WebhookSecret.of("whsec-test"), WebhookSecret.of("whsec-test\n"));
+    assertEquals(WebhookSecret.of("whsec-test"), WebhookSecret.of("whsec-test\r\n"));
+    assertFalse(WebhookSecret.of("whsec-test").equals(WebhookSecret.of("whsec-test ")));
+    assertEquals(
+        signer.signature(TS, BODY),
+        new WebhookSigner(WebhookSecret.of("whsec-test\n")).signature(TS, BODY));
+  }
+
+  @Test
   void secretNeverPrints() {
     WebhookSecret secret = WebhookSecret.of("s3cr3t-value");
     assertFalse(secret.toString().contains("s3cr3t"));
