@@ -40,10 +40,13 @@ import java.util.regex.Pattern;
 final class MockIndicators {
   private MockIndicators() {}
 
+  /** Every finding's message starts with this, so readers can tell indicators from criteria. */
+  static final String PREFIX = "mock indicator ";
+
   /** One indicator found: where (dotted path), what value, and what production needs. */
   record Finding(String path, String value, String expected) {
     String describe() {
-      return "mock indicator " + path + " = " + value + " (" + expected + ")";
+      return PREFIX + path + " = " + value + " (" + expected + ")";
     }
   }
 
