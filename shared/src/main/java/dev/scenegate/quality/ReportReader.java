@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.ObjectTooLargeException;
+import dev.scenegate.storage.PathEscapesException;
 import dev.scenegate.storage.TransientStorageException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -72,6 +73,13 @@ final class ReportReader {
       }
       if (info.get().size() > MAX_REPORT_BYTES) {
         return tooLarge(object);
+      }
+      try {
+        // A local bucket folder could link a report to a file outside it: never read that.
+        store.checkContained("", object);
+      } catch (PathEscapesException e) {
+        return new Loaded(
+            object, Loaded.Kind.INVALID, null, "refused: a link leading outside the bucket folder");
       }
       try {
         bytes = store.readSmall(object, info.get().generation(), MAX_REPORT_BYTES);

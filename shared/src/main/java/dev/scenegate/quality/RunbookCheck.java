@@ -124,21 +124,36 @@ public final class RunbookCheck {
                 "no regen3d, variation_assets or usd marker");
         case "geniesim_export" -> {
           if (skipped || !all) {
-            rows.add(notEvaluated(stage.stage(), "Genie Sim export", prefix, skipped));
+            rows.add(
+                notEvaluated(
+                    stage.stage(),
+                    "Genie Sim export checks",
+                    prefix + QualityGates.EXPORT_MANIFEST,
+                    skipped));
           } else {
             exportRows(rows, prefix, gates.geniesimExport(sceneId));
           }
         }
         case "episodes" -> {
           if (!all) {
-            rows.add(notEvaluated(stage.stage(), "quality gate preflight", prefix, false));
+            rows.add(
+                notEvaluated(
+                    stage.stage(),
+                    "quality gate preflight",
+                    prefix + QualityGates.VALIDATION_REPORT,
+                    false));
           } else {
             episodeRows(rows, prefix, gates.episodes(sceneId));
           }
         }
         case "geniesim_import" -> {
           if (skipped || !all) {
-            rows.add(notEvaluated(stage.stage(), "import manifest checks", prefix, skipped));
+            rows.add(
+                notEvaluated(
+                    stage.stage(),
+                    "import manifest checks",
+                    prefix + QualityGates.IMPORT_MANIFEST,
+                    skipped));
           } else {
             importRows(rows, prefix, gates.geniesimImport(sceneId));
           }
@@ -154,11 +169,11 @@ public final class RunbookCheck {
   }
 
   private static CheckCriterion notEvaluated(
-      String stage, String criterion, String prefix, boolean skipped) {
+      String stage, String criterion, String object, boolean skipped) {
     return CheckCriterion.skip(
         stage,
         criterion,
-        prefix,
+        object,
         skipped ? skipReason() : "not evaluated: the stage's marker is missing");
   }
 
@@ -222,7 +237,10 @@ public final class RunbookCheck {
               stage,
               criterion,
               manifest,
-              report.filesChecked() + " files, " + report.bytesHashed() + " bytes hashed"));
+              report.filesChecked()
+                  + (report.filesChecked() == 1 ? " file, " : " files, ")
+                  + report.bytesHashed()
+                  + " bytes hashed"));
       return;
     }
     String folder = parentOf(manifest);

@@ -558,6 +558,23 @@ class QualityGatesTest {
     }
 
     @Test
+    void reportLinkedOutsideTheBucketIsNotRead(@TempDir Path outside) throws IOException {
+      Path secret = outside.resolve("secret.json");
+      Files.writeString(secret, validation("0.95", "0.91", "true", "0"));
+      Path link = root.resolve(VALIDATION);
+      Files.createDirectories(link.getParent());
+      Files.createSymbolicLink(link, secret);
+      put(GATE, gateReport("true", "0"));
+      GateResult result = gates().episodes(SCENE);
+      assertEquals(
+          List.of(
+              "episodes/quality/validation_report.json: refused: a link leading outside the"
+                  + " bucket folder (needed for summary.pass_rate, summary.average_score,"
+                  + " physics_validation)"),
+          result.failures());
+    }
+
+    @Test
     void reportAtTheSizeLimitIsRead() throws IOException {
       String base = validation("0.95", "0.91", "true", "0");
       String padded = base + " ".repeat(ReportReader.MAX_REPORT_BYTES - base.length());
