@@ -180,7 +180,7 @@ public final class RunbookCheck {
   /** Reads config.json (optional); returns whether the Genie Sim stages run. */
   private boolean config(String prefix, List<CheckCriterion> rows) throws IOException {
     String object = prefix + CONFIG;
-    ReportReader.Loaded loaded = reader.read(object);
+    ReportReader.Loaded loaded = reader.read(object, ReportReader.Spec.of("use_geniesim"));
     if (loaded.missing()) {
       return true;
     }

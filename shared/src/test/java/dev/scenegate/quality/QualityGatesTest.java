@@ -483,6 +483,40 @@ class QualityGatesTest {
     }
 
     @Test
+    void manyIndicatorsAreCountedNotAllListed() throws IOException {
+      StringBuilder episodes = new StringBuilder();
+      for (int i = 0; i < 13; i++) {
+        episodes.append(i == 0 ? "" : ",").append("{ \"capture_mode\": \"mock\" }");
+      }
+      put(
+          VALIDATION,
+          validation("0.95", "0.91", "true", "0")
+              .replace("\"summary\"", "\"episodes\": [" + episodes + "], \"summary\""));
+      put(GATE, gateReport("true", "0"));
+      GateResult result = gates().episodes(SCENE);
+      assertEquals(11, result.failures().size(), result.failures().toString());
+      assertFailure(result, "mock indicator episodes[9].capture_mode = \"mock\"");
+      assertFailure(result, "and 3 more mock indicators");
+      assertEquals(13, result.details().get("mock_indicators"));
+    }
+
+    @Test
+    void indicatorsAreFoundAtAnyDepthAndInArrays() throws IOException {
+      put(
+          VALIDATION,
+          validation("0.95", "0.91", "true", "0")
+              .replace(
+                  "\"summary\"",
+                  "\"runs\": [[{ \"physics\": [{ \"backend\": \"bullet\" }] }]],"
+                      + " \"a\": { \"b\": { \"c\": { \"isMock\": 1 } } }, \"summary\""));
+      put(GATE, gateReport("true", "0"));
+      GateResult result = gates().episodes(SCENE);
+      assertFailure(result, "mock indicator runs[0][0].physics[0].backend = \"bullet\"");
+      assertFailure(result, "mock indicator a.b.c.isMock = 1 (production needs false)");
+      assertEquals(2, result.details().get("mock_indicators"));
+    }
+
+    @Test
     void hostileValuesAreClippedToOneLine() throws IOException {
       put(VALIDATION, validation("0.95", "0.91", "true", "0"));
       put(
