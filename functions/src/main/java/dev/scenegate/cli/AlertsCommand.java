@@ -7,6 +7,7 @@ import dev.scenegate.alerts.AlertCodec;
 import dev.scenegate.alerts.AlertText;
 import dev.scenegate.alerts.InvalidAlertException;
 import dev.scenegate.alerts.ReceivedAlert;
+import dev.scenegate.events.PubSubConfig;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,8 +93,9 @@ public final class AlertsCommand implements Command {
     if (given == null || given.isBlank()) {
       throw CliException.usage("--subscription is required");
     }
-    String emulator = console.env("PUBSUB_EMULATOR_HOST", null);
-    String path = subscriptionPath(given.strip(), args.value("project"), console, emulator);
+    PubSubConfig pubSub = PubSubConfig.fromEnvironment(console.env());
+    String emulator = pubSub.emulatorHost();
+    String path = subscriptionPath(given.strip(), args.value("project"), pubSub.projectId());
     int max = args.positiveInt("max", 0, 1_000_000);
     Duration wait = Duration.ofSeconds(args.positiveInt("wait", 10, 86_400));
     boolean follow = args.flag("follow");
@@ -172,7 +174,12 @@ public final class AlertsCommand implements Command {
     subscription.acknowledge(ackIds);
   }
 
-  static String subscriptionPath(String given, String project, Console console, String emulatorHost)
+  /**
+   * {@code projects/P/subscriptions/S} from a full name or an id plus {@code --project}, else the
+   * environment's project (PubSubConfig: GOOGLE_CLOUD_PROJECT, PUBSUB_PROJECT_ID, GCLOUD_PROJECT;
+   * {@code test-project} against the emulator).
+   */
+  static String subscriptionPath(String given, String project, String environmentProject)
       throws CliException {
     Matcher full = FULL_NAME.matcher(given);
     if (full.matches()) {
@@ -188,17 +195,7 @@ public final class AlertsCommand implements Command {
           "--subscription must be an id or projects/P/subscriptions/S, got '" + given + "'");
     }
     checkId(given);
-    String resolved = project;
-    if (resolved == null) {
-      resolved =
-          firstNonBlank(
-              console.env("GOOGLE_CLOUD_PROJECT", null),
-              console.env("PUBSUB_PROJECT_ID", null),
-              console.env("GCLOUD_PROJECT", null));
-    }
-    if (resolved == null && emulatorHost != null) {
-      resolved = "test-project";
-    }
+    String resolved = project != null ? project : environmentProject;
     if (resolved == null || resolved.isBlank()) {
       throw CliException.usage(
           "no project: pass --project, set GOOGLE_CLOUD_PROJECT, or give"
@@ -211,15 +208,6 @@ public final class AlertsCommand implements Command {
     if (!SUBSCRIPTION_ID.matcher(id).matches()) {
       throw CliException.usage("not a valid subscription id: '" + id + "'");
     }
-  }
-
-  private static String firstNonBlank(String... values) {
-    for (String value : values) {
-      if (value != null && !value.isBlank()) {
-        return value;
-      }
-    }
-    return null;
   }
 
   private static CliException failure(ApiException e, String path) {

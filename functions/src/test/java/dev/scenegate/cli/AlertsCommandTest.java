@@ -66,21 +66,14 @@ class AlertsCommandTest {
 
   @Test
   void resolvesSubscriptionNames() throws Exception {
-    Console none = console(Map.of());
     assertEquals(
-        "projects/p1/subscriptions/sub-1",
-        AlertsCommand.subscriptionPath("sub-1", "p1", none, null));
+        "projects/p1/subscriptions/sub-1", AlertsCommand.subscriptionPath("sub-1", "p1", "env-p"));
     assertEquals(
         "projects/p2/subscriptions/sub-1",
-        AlertsCommand.subscriptionPath("projects/p2/subscriptions/sub-1", null, none, null));
+        AlertsCommand.subscriptionPath("projects/p2/subscriptions/sub-1", null, "env-p"));
     assertEquals(
         "projects/env-p/subscriptions/sub-1",
-        AlertsCommand.subscriptionPath(
-            "sub-1", null, console(Map.of("GOOGLE_CLOUD_PROJECT", "env-p")), null));
-    assertEquals(
-        "projects/test-project/subscriptions/sub-1",
-        AlertsCommand.subscriptionPath("sub-1", null, none, "127.0.0.1:8085"));
-    assertThrows(
-        CliException.class, () -> AlertsCommand.subscriptionPath("sub-1", null, none, null));
+        AlertsCommand.subscriptionPath("sub-1", null, "env-p"));
+    assertThrows(CliException.class, () -> AlertsCommand.subscriptionPath("sub-1", null, null));
   }
 }
