@@ -10,6 +10,9 @@ import dev.scenegate.alerts.WebhookSigner;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.OutboundMessage;
+import dev.scenegate.events.PubSubConfig;
+import dev.scenegate.events.PubSubEventPublisher;
+import dev.scenegate.events.Topic;
 import dev.scenegate.testing.Emulators;
 import dev.scenegate.testing.FakeGcs;
 import dev.scenegate.testing.PubSubEmulator;
@@ -109,7 +112,14 @@ class AlertNotifierFunctionIT {
   @Test
   void deliversSignedAlertsFromTheTopicToEveryWebhook() throws Exception {
     String id = "it-deliver-" + UUID.randomUUID();
-    publish(alert(id));
+    // Published as the marker function publishes: through the Pub/Sub adapter, ordering key and
+    // attributes included.
+    PubSubConfig config =
+        PubSubConfig.emulator(pubSub.host(), pubSub.projectId())
+            .withTopicName(Topic.CHECKSUM_ALERTS, topic);
+    try (PubSubEventPublisher publisher = new PubSubEventPublisher(config)) {
+      publisher.publish(alert(id).toMessage());
+    }
     PubSubPushRelay.Delivery delivery = relay.pushNext(1, DEADLINE).get(0);
     assertTrue(delivery.acknowledged(), delivery.toString());
 
