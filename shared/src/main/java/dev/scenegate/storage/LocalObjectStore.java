@@ -177,8 +177,9 @@ public final class LocalObjectStore implements ObjectStore {
         Files.deleteIfExists(tmp);
       }
       ObjectInfo written = stat(name).orElseThrow(() -> new NoSuchFileException(name));
-      if (metadata != null && !metadata.isEmpty()) {
-        writeSidecar(name, written.generation(), 1, metadata);
+      Map<String, String> kept = withoutEmptyValues(metadata);
+      if (!kept.isEmpty()) {
+        writeSidecar(name, written.generation(), 1, kept);
       } else {
         Files.deleteIfExists(sidecarFile(name));
       }
@@ -199,7 +200,7 @@ public final class LocalObjectStore implements ObjectStore {
       Map<String, String> merged = new LinkedHashMap<>(current.metadata());
       metadata.forEach(
           (k, v) -> {
-            if (v == null) {
+            if (v == null || v.isEmpty()) {
               merged.remove(k);
             } else {
               merged.put(k, v);
@@ -238,6 +239,19 @@ public final class LocalObjectStore implements ObjectStore {
     if (!real.startsWith(realBase)) {
       throw new PathEscapesException(name, "resolves outside its folder through a symlink");
     }
+  }
+
+  private static Map<String, String> withoutEmptyValues(Map<String, String> metadata) {
+    Map<String, String> kept = new LinkedHashMap<>();
+    if (metadata != null) {
+      metadata.forEach(
+          (k, v) -> {
+            if (v != null && !v.isEmpty()) {
+              kept.put(k, v);
+            }
+          });
+    }
+    return kept;
   }
 
   private static String stripSlash(String prefix) {
