@@ -921,7 +921,7 @@ public final class BackfillEngine {
             .tag("type", folder.type().wireName())
             .register(meters)
             .increment();
-        LOG.notice(
+        LOG.info(
             "created manifest",
             "object",
             manifestName,
