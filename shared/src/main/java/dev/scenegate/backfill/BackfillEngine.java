@@ -413,7 +413,7 @@ public final class BackfillEngine {
           beyond.add(all.get(i).name());
         }
       }
-      checkpoints.write(
+      Checkpoint checkpoint =
           new Checkpoint(
               target,
               types,
@@ -423,7 +423,23 @@ public final class BackfillEngine {
               complete,
               startedAt,
               now().toString(),
-              tally));
+              tally);
+      try {
+        checkpoints.write(checkpoint);
+      } catch (CheckpointConflictException e) {
+        throw e; // another run of this task: stop rather than race it
+      } catch (InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        // A lost checkpoint only costs a re-check of objects that are current by now (no
+        // re-hash), so a flaky write does not end a long job.
+        LOG.warn(
+            "checkpoint not written; continuing",
+            "checkpoint",
+            checkpoints.describe(),
+            "error",
+            describe(e));
+      }
     }
 
     // ---- one object ----
