@@ -470,6 +470,22 @@ class BackfillEngineTest {
   }
 
   @Test
+  void aLinkLeadingOutOfTheBucketIsNotFollowed(@TempDir Path outside) throws Exception {
+    Path secret = outside.resolve("secret.bin");
+    Files.write(secret, new byte[] {42});
+    Path link = root.resolve("scenes/kitchen_001/assets/obj_3/linked.bin");
+    Files.createDirectories(link.getParent());
+    Files.createSymbolicLink(link, secret);
+
+    BackfillSummary summary = engine(config(1)).run(BackfillListener.none());
+
+    assertEquals(1, summary.total().skippedUnreadable());
+    assertEquals("scenes/kitchen_001/assets/obj_3/linked.bin", summary.skipped().get(0).object());
+    assertEquals(
+        0, store.opens.getOrDefault(summary.skipped().get(0).object(), new AtomicLong()).get());
+  }
+
+  @Test
   void anUnreadableObjectBlocksItsFoldersNewManifest() throws Exception {
     String broken = "scenes/kitchen_001/assets/obj_2/mesh.obj";
     store.beforeOpen.put(
