@@ -254,10 +254,18 @@ public final class BackfillCommand implements Command {
               },
               "scenegate-backfill-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
-      BackfillSummary summary;
       try {
-        summary = engine.run(listener, stop);
+        BackfillSummary summary = engine.run(listener, stop);
+        progress.close();
+        if (json) {
+          console.out().println(summary.toJson());
+        } else {
+          printTable(console.out(), summary);
+        }
+        console.out().flush();
+        return summary.hasFindings() ? ExitCodes.FAILED : ExitCodes.OK;
       } finally {
+        // After the summary is out: a SIGTERM'd JVM halts as soon as the hook returns.
         ended.countDown();
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
@@ -265,13 +273,6 @@ public final class BackfillCommand implements Command {
           // shutting down already: the hook is running and sees the latch released
         }
       }
-      progress.close();
-      if (json) {
-        console.out().println(summary.toJson());
-      } else {
-        printTable(console.out(), summary);
-      }
-      return summary.hasFindings() ? ExitCodes.FAILED : ExitCodes.OK;
     }
   }
 
@@ -417,7 +418,7 @@ public final class BackfillCommand implements Command {
     }
     String updated = s.dryRun() ? "to hash" : "updated";
     out.printf(
-        "%-14s %9s %9s %9s %7s %9s %11s %13s%n",
+        "%-14s %9s %9s %9s %7s %9s %11s %14s%n",
         "artifact type",
         "scanned",
         updated,
@@ -484,7 +485,7 @@ public final class BackfillCommand implements Command {
 
   private static void row(PrintStream out, String label, Counts c, boolean dryRun) {
     out.printf(
-        "%-14s %9d %9d %9d %7d %9d %11d %13s%n",
+        "%-14s %9d %9d %9d %7d %9d %11d %14s%n",
         label,
         c.scanned(),
         dryRun ? c.wouldUpdate() : c.updated(),
