@@ -408,13 +408,14 @@ public final class BackfillCommand implements Command {
   static void printTable(PrintStream out, BackfillSummary s) {
     out.printf(
         "backfill %s  task %d of %d%s%s%n",
-        s.target(),
+        shown(s.target()),
         s.shard().index(),
         s.shard().count(),
         s.dryRun() ? "  DRY RUN (nothing read or written)" : "",
         s.complete() ? "" : "  STOPPED before the end (run again to resume)");
     if (s.resumedFrom() != null) {
-      out.printf("resumed after %s (totals include the earlier runs)%n", s.resumedFrom().name());
+      out.printf(
+          "resumed after %s (totals include the earlier runs)%n", shown(s.resumedFrom().name()));
     }
     String updated = s.dryRun() ? "to hash" : "updated";
     out.printf(
@@ -446,21 +447,21 @@ public final class BackfillCommand implements Command {
         "manifests %s: %d   existing (left as they are): %d%n",
         s.dryRun() ? "to create" : "created", s.manifestsCreated().size(), s.manifestsExisting());
     for (ManifestNote note : s.manifestsNotCreated()) {
-      out.printf("  not created  %s: %s%n", note.object(), Main.oneLine(note.reason()));
+      out.printf("  not created  %s: %s%n", shown(note.object()), shown(note.reason()));
     }
     for (ManifestNote note : s.manifestsInvalid()) {
-      out.printf("  invalid      %s: %s%n", note.object(), Main.oneLine(note.reason()));
+      out.printf("  invalid      %s: %s%n", shown(note.object()), shown(note.reason()));
     }
     List<DriftEvent> drift = s.drift();
     if (!drift.isEmpty()) {
       out.println("drift:");
       for (DriftEvent d : drift.subList(0, Math.min(drift.size(), TABLE_LIST_LIMIT))) {
-        out.printf("  %s  #%d%n", d.object(), d.generation());
+        out.printf("  %s  #%d%n", shown(d.object()), d.generation());
         if (d.metadataSha256() != null) {
-          out.printf("    metadata had %s%n", d.metadataSha256());
+          out.printf("    metadata had %s%n", shown(d.metadataSha256()));
         }
         if (d.manifestSha256() != null) {
-          out.printf("    manifest has %s (%s)%n", d.manifestSha256(), d.manifest());
+          out.printf("    manifest has %s (%s)%n", d.manifestSha256(), shown(d.manifest()));
         }
         out.printf("    content is   %s%n", d.actualSha256());
       }
@@ -473,8 +474,8 @@ public final class BackfillCommand implements Command {
         out.printf(
             "  %-12s %s%s%n",
             k.reason(),
-            k.object(),
-            k.detail() == null ? "" : "  (" + Main.oneLine(k.detail()) + ")");
+            shown(k.object()),
+            k.detail() == null ? "" : "  (" + shown(k.detail()) + ")");
       }
       more(out, skipped.size());
     }
@@ -494,6 +495,23 @@ public final class BackfillCommand implements Command {
         c.skippedNoFile(),
         c.skippedUnreadable() + c.skippedAlertFailed(),
         Progress.bytes(dryRun ? c.bytesToHash() : c.bytesHashed()));
+  }
+
+  /** Object names can hold any character: escape control characters so a row stays one line. */
+  static String shown(String text) {
+    if (text == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   private static void more(PrintStream out, int size) {

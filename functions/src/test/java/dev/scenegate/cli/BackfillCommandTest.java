@@ -309,6 +309,13 @@ class BackfillCommandTest {
     assertTrue(line.path("message").asText().startsWith("backfill progress: 1/10 files"));
   }
 
+  @Test
+  void objectNamesWithControlCharactersStayOnOneTableLine() {
+    assertEquals(
+        "scenes/a/assets/x\\u000ay\\u001b[2J",
+        BackfillCommand.shown("scenes/a/assets/x\ny\u001b[2J"));
+  }
+
   // ---- helpers ----
 
   private int run(Map<String, String> env, String... argv) {

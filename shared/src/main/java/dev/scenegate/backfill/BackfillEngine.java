@@ -587,7 +587,10 @@ public final class BackfillEngine {
             olds.add(manifestOld);
           }
           List<String> earlier = recorded.map(RecordedHash::driftedFrom).orElse(List.of());
-          update.put(RecordedHash.DRIFTED_FROM, RecordedHash.mergeDriftedFrom(earlier, olds));
+          String driftedFrom = RecordedHash.mergeDriftedFrom(earlier, olds);
+          if (!driftedFrom.isEmpty()) {
+            update.put(RecordedHash.DRIFTED_FROM, driftedFrom);
+          }
           update.put(RecordedHash.DRIFT_DETECTED_AT, now().toString());
         }
         ObjectInfo written;

@@ -319,6 +319,27 @@ class BackfillEngineTest {
     assertEquals(Sha256.hex(replaced), local.stat(name).orElseThrow().metadata().get("sha256"));
   }
 
+  @Test
+  void garbageInTheMetadataIsStaleDriftNotACrash() throws Exception {
+    String name = "scenes/kitchen_001/assets/obj_2/mesh.obj";
+    String garbage = "not,a,hash " + "x".repeat(200);
+    ObjectInfo info = local.stat(name).orElseThrow();
+    local.updateMetadata(
+        name,
+        Map.of("sha256", garbage, "sha256-generation", "soon", "size-bytes", "-1"),
+        info.metageneration());
+
+    BackfillSummary summary = engine(config(1)).run(BackfillListener.none());
+
+    assertEquals(1, summary.total().driftEvents());
+    assertTrue(summary.drift().get(0).metadataSha256().length() < 100, "shown trimmed");
+    Map<String, String> meta = local.stat(name).orElseThrow().metadata();
+    assertEquals(Sha256.hex(targets.get(name)), meta.get("sha256"));
+    assertEquals(Long.toString(info.generation()), meta.get("sha256-generation"));
+    assertEquals("5000", meta.get("size-bytes"));
+    assertEquals("", meta.getOrDefault("sha256-drifted-from", ""), "garbage is not kept");
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {1, 3})
   void interruptedAndResumedRunHashesEveryFileOnce(int threads) throws Exception {
