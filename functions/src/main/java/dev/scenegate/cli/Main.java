@@ -23,7 +23,13 @@ public final class Main {
 
   /** The commands of this build, in help order. */
   public static Main standard() {
-    return new Main(List.of(new VerifyCommand(), new ManifestCommand(), new BackfillCommand()));
+    return new Main(
+        List.of(
+            new VerifyCommand(),
+            new ManifestCommand(),
+            new CheckCommand(),
+            new RegressionCommand(),
+            new BackfillCommand()));
   }
 
   public static void main(String[] argv) {
