@@ -29,6 +29,7 @@ public final class Main {
             new ManifestCommand(),
             new CheckCommand(),
             new RegressionCommand(),
+            new BackfillCommand(),
             new AlertsCommand()));
   }
 
