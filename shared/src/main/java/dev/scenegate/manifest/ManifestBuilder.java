@@ -44,7 +44,8 @@ public final class ManifestBuilder {
       Optional<String> problem = RelativePaths.problem(relative);
       if (problem.isPresent()) {
         throw new ManifestInvalidException(
-            store.describe(object.name()), "cannot be listed in a manifest: " + problem.get());
+            store.describe(folder),
+            ManifestCodec.quote(relative) + " cannot be listed in a manifest: " + problem.get());
       }
       store.checkContained(folder, object.name());
       objects.add(object);

@@ -34,7 +34,9 @@ public final class RelativePaths {
       return Optional.of("absolute path");
     }
     String[] segments = path.split("/", -1);
-    if (segments[0].length() == 2
+    // "C:/x" and the drive-relative "C:x" mean another root on Windows.
+    if (segments[0].length() >= 2
+        && segments[0].charAt(0) < 0x80
         && Character.isLetter(segments[0].charAt(0))
         && segments[0].charAt(1) == ':') {
       return Optional.of("drive-qualified path");
