@@ -1,20 +1,53 @@
 package dev.scenegate.quality;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The runbook's gates (seed 002), evaluated against the reports in the bucket. Each method reads
  * only the small JSON reports it needs (size-capped); an unreadable or malformed report is a failed
  * gate naming the file, while a storage fault is an {@link IOException} (transient).
+ *
+ * <p>Every criterion is evaluated, so a failed result lists everything wrong at once. {@link
+ * GateResult#reportObject()} is the report the verdict rests on: the file of the first failure, or
+ * the gate's main report when it passes. Failure messages name the file relative to the scene
+ * folder, e.g. {@code episodes/quality/validation_report.json: summary.pass_rate 0.82 < 0.90}.
  */
 public final class QualityGates {
+  /** DESIGN: a scene_id matches this. */
+  public static final Pattern SCENE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
+  public static final String VALIDATION_REPORT = "episodes/quality/validation_report.json";
+  public static final String GATE_REPORT = "episode-generation-job/quality_gate_report.json";
+  public static final String CERTIFICATE_NAME = "quality_certificate.json";
+  public static final String IMPORT_MANIFEST = "episodes/import_manifest.json";
+  public static final String EXPORT_JOB = "geniesim/job.json";
+  public static final String EXPORT_MANIFEST = "geniesim/export_manifest.json";
+
+  /** Checked as criteria already; the mock scan would only repeat them. */
+  private static final Set<String> VALIDATION_CRITERIA_PATHS =
+      Set.of("physics_validation.physx_used", "physics_validation.non_physx_episode_count");
+
+  /** Per file and per certificate list: enough to act on, not a flood. */
+  private static final int MAX_LISTED = 10;
+
   private final ObjectStore store;
   private final QualityThresholds thresholds;
+  private final ReportReader reader;
 
   public QualityGates(ObjectStore store, QualityThresholds thresholds) {
     this.store = store;
     this.thresholds = thresholds;
+    this.reader = new ReportReader(store);
   }
 
   public QualityThresholds thresholds() {
@@ -29,7 +62,56 @@ public final class QualityGates {
    * report; any mock indicator fails.
    */
   public GateResult episodes(String sceneId) throws IOException {
-    throw new UnsupportedOperationException("quality gates: not yet implemented");
+    String prefix = scenePrefix(sceneId);
+    Verdict verdict = new Verdict(prefix);
+
+    String validationObject = prefix + VALIDATION_REPORT;
+    ObjectNode validation =
+        verdict.usable(
+            reader.read(validationObject),
+            "summary.pass_rate, summary.average_score, physics_validation");
+    if (validation != null) {
+      verdict.atLeast(
+          validationObject, validation, "summary.pass_rate", thresholds.minPassRate(), "pass_rate");
+      verdict.atLeast(
+          validationObject,
+          validation,
+          "summary.average_score",
+          thresholds.minAverageScore(),
+          "average_score");
+      verdict.isTrue(validationObject, validation, "physics_validation.physx_used", "physx_used");
+      verdict.isZero(
+          validationObject,
+          validation,
+          "physics_validation.non_physx_episode_count",
+          "non_physx_episode_count");
+    }
+    int indicators =
+        mockIndicators(verdict, validationObject, validation, VALIDATION_CRITERIA_PATHS);
+
+    String gateObject = prefix + GATE_REPORT;
+    ReportReader.Loaded gate = reader.read(gateObject);
+    if (gate.missing()) {
+      verdict.detail("gate_source", "quality_certificates");
+      indicators += certificates(verdict, prefix, gateObject);
+    } else {
+      verdict.detail("gate_source", "quality_gate_report");
+      ObjectNode root = verdict.usable(gate, "summary.can_proceed, summary.blocking_failures");
+      if (root != null) {
+        int before = verdict.failureCount();
+        verdict.isTrue(gateObject, root, "summary.can_proceed", "can_proceed");
+        verdict.isZero(gateObject, root, "summary.blocking_failures", "blocking_failures");
+        if (verdict.failureCount() > before) {
+          List<String> failedGates = failedGateIds(root);
+          if (!failedGates.isEmpty()) {
+            verdict.detail("failed_gates", failedGates);
+          }
+        }
+      }
+      indicators += mockIndicators(verdict, gateObject, root, Set.of());
+    }
+    verdict.detail("mock_indicators", indicators);
+    return verdict.result(validationObject);
   }
 
   /**
@@ -37,7 +119,23 @@ public final class QualityGates {
    * MIN_QUALITY_SCORE, quality.threshold == MIN_QUALITY_SCORE, episodes.passed_validation &gt; 0.
    */
   public GateResult geniesimImport(String sceneId) throws IOException {
-    throw new UnsupportedOperationException("quality gates: not yet implemented");
+    String prefix = scenePrefix(sceneId);
+    Verdict verdict = new Verdict(prefix);
+    String object = prefix + IMPORT_MANIFEST;
+    ObjectNode root =
+        verdict.usable(
+            reader.read(object),
+            "quality.average_score, quality.threshold, episodes.passed_validation");
+    if (root != null) {
+      double min = thresholds.minQualityScore();
+      verdict.atLeast(object, root, "quality.average_score", min, "average_score");
+      verdict.equalsThreshold(
+          object, root, "quality.threshold", min, "MIN_QUALITY_SCORE", "threshold");
+      verdict.positive(object, root, "episodes.passed_validation", "passed_validation");
+    }
+    verdict.detail("min_quality_score", thresholds.minQualityScore());
+    verdict.detail("mock_indicators", mockIndicators(verdict, object, root, Set.of()));
+    return verdict.result(object);
   }
 
   /**
@@ -45,15 +143,147 @@ public final class QualityGates {
    * geniesim/export_manifest.json} carries a {@code source_assets} section.
    */
   public GateResult geniesimExport(String sceneId) throws IOException {
-    throw new UnsupportedOperationException("quality gates: not yet implemented");
+    String prefix = scenePrefix(sceneId);
+    Verdict verdict = new Verdict(prefix);
+    String job = prefix + EXPORT_JOB;
+    boolean jobExists = reader.exists(job);
+    verdict.detail("job_exists", jobExists);
+    if (!jobExists) {
+      verdict.fail(job, "missing (the Genie Sim job was not recorded)");
+    }
+    String manifest = prefix + EXPORT_MANIFEST;
+    ObjectNode root = verdict.usable(reader.read(manifest), "source_assets");
+    if (root != null) {
+      JsonNode sourceAssets = root.get("source_assets");
+      if (sourceAssets == null || sourceAssets.isNull()) {
+        verdict.fail(manifest, "source_assets section is missing");
+      } else if (!sourceAssets.isObject()) {
+        verdict.fail(
+            manifest, "source_assets is " + Json.typeName(sourceAssets) + ", not an object");
+      } else if (sourceAssets.isEmpty()) {
+        verdict.fail(manifest, "source_assets section is empty");
+      } else {
+        verdict.detail("source_assets_entries", sourceAssets.size());
+      }
+    }
+    return verdict.result(manifest);
   }
 
-  /** The scene's folder prefix, {@code scenes/<scene_id>/}. */
+  /**
+   * The scene's folder prefix, {@code scenes/<scene_id>/}. A scene_id outside {@link #SCENE_ID} is
+   * a caller error ({@link IllegalArgumentException}): callers validate ids from object names.
+   */
   static String scenePrefix(String sceneId) {
+    if (sceneId == null || !SCENE_ID.matcher(sceneId).matches()) {
+      throw new IllegalArgumentException(
+          "invalid scene_id '"
+              + (sceneId == null ? "null" : Json.clip(sceneId, 60))
+              + "' (expected "
+              + SCENE_ID.pattern()
+              + ")");
+    }
     return "scenes/" + sceneId + "/";
   }
 
   ObjectStore store() {
     return store;
+  }
+
+  /** Legacy fallback: every per-episode certificate must pass. Returns mock indicators found. */
+  private int certificates(Verdict verdict, String prefix, String gateObject) throws IOException {
+    List<String> names = new ArrayList<>();
+    for (ObjectInfo info : store.list(prefix + "episodes/")) {
+      String name = info.name();
+      if (name.endsWith("/" + CERTIFICATE_NAME)) {
+        names.add(name);
+      }
+    }
+    verdict.detail("certificates_checked", names.size());
+    if (names.isEmpty()) {
+      verdict.fail(
+          gateObject,
+          "missing, and no episodes/**/"
+              + CERTIFICATE_NAME
+              + " to fall back to (needed for summary.can_proceed, summary.blocking_failures)");
+      return 0;
+    }
+    Set<String> accepted = new TreeSet<>(thresholds.acceptedUses());
+    int failedCertificates = 0;
+    int indicators = 0;
+    // Certificates can be many; each failing one counts, the first MAX_LISTED are spelled out.
+    for (String name : names) {
+      Verdict one = new Verdict(prefix);
+      ObjectNode root = one.usable(reader.read(name), "validation_passed, recommended_use");
+      if (root != null) {
+        one.isTrue(name, root, "validation_passed", "validation_passed");
+        JsonNode use = one.at(name, root, "recommended_use", "needs one of " + accepted);
+        if (use != null) {
+          if (!use.isTextual()) {
+            one.fail(name, "recommended_use is " + Json.typeName(use) + ", not one of " + accepted);
+          } else if (!accepted.contains(use.textValue().trim().toLowerCase(Locale.ROOT))) {
+            one.fail(
+                name, "recommended_use is " + Json.show(use) + " (accepted: " + accepted + ")");
+          }
+        }
+      }
+      indicators += mockIndicators(one, name, root, Set.of());
+      if (one.failed()) {
+        failedCertificates++;
+        if (failedCertificates <= MAX_LISTED) {
+          verdict.absorb(one);
+        }
+      }
+    }
+    verdict.detail("certificates_failed", failedCertificates);
+    if (failedCertificates > MAX_LISTED) {
+      verdict.fail(
+          names.get(0),
+          "and "
+              + (failedCertificates - MAX_LISTED)
+              + " more of "
+              + names.size()
+              + " quality certificates failed");
+    }
+    return indicators;
+  }
+
+  /** Adds a failure per mock indicator in {@code root} (a few spelled out); returns the count. */
+  private static int mockIndicators(
+      Verdict verdict, String object, ObjectNode root, Set<String> skip) {
+    if (root == null) {
+      return 0;
+    }
+    List<MockIndicators.Finding> findings = MockIndicators.scan(root, skip);
+    for (int i = 0; i < findings.size() && i < MAX_LISTED; i++) {
+      verdict.fail(object, findings.get(i).describe());
+    }
+    if (findings.size() > MAX_LISTED) {
+      verdict.fail(object, "and " + (findings.size() - MAX_LISTED) + " more mock indicators");
+    }
+    return findings.size();
+  }
+
+  /** gate_id of each failed result in a gate report, to name what blocks; untrusted, clipped. */
+  private static List<String> failedGateIds(ObjectNode root) {
+    List<String> ids = new ArrayList<>();
+    JsonNode results = root.get("results");
+    if (results == null || !results.isArray()) {
+      return ids;
+    }
+    for (JsonNode result : results) {
+      JsonNode passed = result.get("passed");
+      JsonNode id = result.get("gate_id");
+      if (passed != null
+          && passed.isBoolean()
+          && !passed.booleanValue()
+          && id != null
+          && id.isTextual()) {
+        ids.add(Json.clip(id.textValue(), 80));
+        if (ids.size() == MAX_LISTED) {
+          break;
+        }
+      }
+    }
+    return ids;
   }
 }

@@ -181,8 +181,9 @@ public final class LocalObjectStore implements ObjectStore {
         Files.deleteIfExists(tmp);
       }
       ObjectInfo written = stat(name).orElseThrow(() -> new NoSuchFileException(name));
-      if (metadata != null && !metadata.isEmpty()) {
-        writeSidecar(name, written.generation(), 1, metadata);
+      Map<String, String> kept = withoutEmptyValues(metadata);
+      if (!kept.isEmpty()) {
+        writeSidecar(name, written.generation(), 1, kept);
       } else {
         Files.deleteIfExists(sidecarFile(name));
       }
@@ -203,7 +204,7 @@ public final class LocalObjectStore implements ObjectStore {
       Map<String, String> merged = new LinkedHashMap<>(current.metadata());
       metadata.forEach(
           (k, v) -> {
-            if (v == null) {
+            if (v == null || v.isEmpty()) {
               merged.remove(k);
             } else {
               merged.put(k, v);
@@ -248,6 +249,19 @@ public final class LocalObjectStore implements ObjectStore {
     String relative = root.relativize(file).toString();
     char separator = file.getFileSystem().getSeparator().charAt(0);
     return separator == '/' ? relative : relative.replace(separator, '/');
+  }
+
+  private static Map<String, String> withoutEmptyValues(Map<String, String> metadata) {
+    Map<String, String> kept = new LinkedHashMap<>();
+    if (metadata != null) {
+      metadata.forEach(
+          (k, v) -> {
+            if (v != null && !v.isEmpty()) {
+              kept.put(k, v);
+            }
+          });
+    }
+    return kept;
   }
 
   private static String stripSlash(String prefix) {

@@ -34,12 +34,16 @@ public interface ObjectStore {
    */
   byte[] readSmall(String name, long generation, int maxBytes) throws IOException;
 
-  /** Every object whose name starts with {@code prefix}, recursively, sorted by name. */
+  /**
+   * Every object whose name starts with {@code prefix} (plain string prefix, recursive), sorted by
+   * name.
+   */
   List<ObjectInfo> list(String prefix) throws IOException;
 
   /**
    * Writes {@code data} under {@code name} if {@code precondition} holds; throws {@link
-   * PreconditionFailedException} if it does not.
+   * PreconditionFailedException} if it does not. Every write makes a new generation, which starts
+   * with exactly {@code metadata} (empty values dropped) at metageneration 1.
    */
   ObjectInfo write(
       String name,
@@ -51,7 +55,9 @@ public interface ObjectStore {
 
   /**
    * Merges {@code metadata} into the object's custom metadata if its metageneration is still {@code
-   * ifMetagenerationMatch}; throws {@link PreconditionFailedException} otherwise.
+   * ifMetagenerationMatch}; throws {@link PreconditionFailedException} otherwise. A key mapped to
+   * null or to the empty string is removed (stores never report empty values). The content
+   * generation does not change.
    */
   ObjectInfo updateMetadata(String name, Map<String, String> metadata, long ifMetagenerationMatch)
       throws IOException;

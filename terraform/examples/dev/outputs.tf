@@ -1,0 +1,32 @@
+output "data_bucket" {
+  description = "The data bucket the marker function watches."
+  value       = module.scenegate.data_bucket
+}
+
+output "state_location" {
+  description = "Where the per-scene state documents live."
+  value       = module.scenegate.state_location
+}
+
+output "topics" {
+  description = "Topic IDs by role."
+  value       = module.scenegate.topics
+}
+
+output "functions" {
+  description = "Function names."
+  value = {
+    marker   = module.scenegate.marker_function_name
+    notifier = module.scenegate.notifier_function_name
+  }
+}
+
+output "backfill_job_name" {
+  description = "Backfill job (null without backfill_image)."
+  value       = module.scenegate.backfill_job_name
+}
+
+output "service_accounts" {
+  description = "Service account e-mail addresses by workload."
+  value       = module.scenegate.service_accounts
+}

@@ -1,0 +1,46 @@
+variable "project_id" {
+  type        = string
+  description = "Google Cloud project of the dev environment."
+}
+
+variable "region" {
+  type        = string
+  description = "Region of the functions and the buckets."
+  default     = "us-central1"
+}
+
+variable "data_bucket_name" {
+  type        = string
+  description = "Data bucket of the dev environment (globally unique)."
+}
+
+variable "create_data_bucket" {
+  type        = bool
+  description = "False to use an existing data bucket."
+  default     = true
+}
+
+variable "backfill_image" {
+  type        = string
+  description = "Container image of the backfill job; null skips the job."
+  default     = null
+}
+
+variable "webhook_urls" {
+  type        = list(string)
+  description = "Generic JSON webhooks for alerts."
+  default     = []
+}
+
+variable "webhook_secret" {
+  type        = string
+  description = "Webhook signing secret (or null and add it with gcloud secrets versions add)."
+  default     = null
+  sensitive   = true
+}
+
+variable "alert_emails" {
+  type        = list(string)
+  description = "Who gets the Cloud Monitoring alerts by e-mail."
+  default     = []
+}

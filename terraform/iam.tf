@@ -1,0 +1,249 @@
+# Identities and grants. Each workload runs as its own service account, and every grant names
+# the one bucket, topic, subscription, secret or service it is for. The only project-level
+# grants are the two that Google Cloud offers at no narrower scope (see below); none of them
+# is a storage or Pub/Sub role of ours. TerraformPolicyTest (functions module) enforces this.
+
+# ---------------------------------------------------------------------------------------------
+# Service accounts: one per function / job, and one per Eventarc trigger
+# ---------------------------------------------------------------------------------------------
+
+resource "google_service_account" "marker" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-marker"
+  display_name = "scenegate marker function"
+  description  = "Runtime identity of the marker function: reads scenes, writes state and .failed markers, publishes stage events and checksum alerts."
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_service_account" "notifier" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-notifier"
+  display_name = "scenegate alert notifier function"
+  description  = "Runtime identity of the alert notifier: reads the webhook secrets, keeps alert de-duplication records under the state prefix."
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_service_account" "backfill" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-backfill"
+  display_name = "scenegate backfill job"
+  description  = "Runtime identity of the SHA-256 backfill Cloud Run Job: reads scenes, writes hash metadata, manifests and checkpoints, publishes drift alerts."
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_service_account" "marker_trigger" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-marker-evt"
+  display_name = "scenegate marker trigger"
+  description  = "Eventarc trigger identity: receives Cloud Storage events and invokes the marker function, nothing else."
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_service_account" "notifier_trigger" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-notifier-evt"
+  display_name = "scenegate alert notifier trigger"
+  description  = "Eventarc trigger identity: pushes checksum-alerts messages to the notifier function, nothing else."
+
+  depends_on = [google_project_service.enabled]
+}
+
+# ---------------------------------------------------------------------------------------------
+# Marker function: objects of the data (and state) bucket; publish on its two topics
+# ---------------------------------------------------------------------------------------------
+
+# objectUser, not objectAdmin: get/list/create/delete/update objects (a compare-and-set
+# overwrite of a state document needs create + delete) but no IAM or ACL changes.
+resource "google_storage_bucket_iam_member" "marker_data_objects" {
+  bucket = local.data_bucket_name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.marker.member
+}
+
+resource "google_storage_bucket_iam_member" "marker_state_objects" {
+  count = local.separate_state_bucket ? 1 : 0
+
+  bucket = local.state_bucket_name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.marker.member
+}
+
+resource "google_pubsub_topic_iam_member" "marker_publishes_stage_events" {
+  project = var.project_id
+  topic   = google_pubsub_topic.stage_events.name
+  role    = "roles/pubsub.publisher"
+  member  = google_service_account.marker.member
+}
+
+resource "google_pubsub_topic_iam_member" "marker_publishes_checksum_alerts" {
+  project = var.project_id
+  topic   = google_pubsub_topic.checksum_alerts.name
+  role    = "roles/pubsub.publisher"
+  member  = google_service_account.marker.member
+}
+
+# ---------------------------------------------------------------------------------------------
+# Alert notifier: the webhook secrets, and its de-duplication records under the state prefix
+# ---------------------------------------------------------------------------------------------
+
+resource "google_secret_manager_secret_iam_member" "notifier_reads_webhook_secret" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.webhook.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.notifier.member
+}
+
+resource "google_secret_manager_secret_iam_member" "notifier_reads_slack_urls" {
+  count = local.slack_configured ? 1 : 0
+
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.slack_webhook_urls[0].secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.notifier.member
+}
+
+# Objects under the state prefix only (an IAM condition; needs uniform bucket-level access,
+# which every bucket here has). The notifier never lists, so the condition can be this tight.
+resource "google_storage_bucket_iam_member" "notifier_state_objects" {
+  bucket = local.state_bucket_name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.notifier.member
+
+  condition {
+    title       = "scenegate-state-prefix-only"
+    description = "Objects under the scenegate state prefix."
+    expression  = "resource.name.startsWith(\"projects/_/buckets/${local.state_bucket_name}/objects/${var.state_prefix}\")"
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Backfill job: objects of the data (and state) bucket; publish drift alerts
+# ---------------------------------------------------------------------------------------------
+
+resource "google_storage_bucket_iam_member" "backfill_data_objects" {
+  bucket = local.data_bucket_name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.backfill.member
+}
+
+resource "google_storage_bucket_iam_member" "backfill_state_objects" {
+  count = local.separate_state_bucket ? 1 : 0
+
+  bucket = local.state_bucket_name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.backfill.member
+}
+
+resource "google_pubsub_topic_iam_member" "backfill_publishes_checksum_alerts" {
+  project = var.project_id
+  topic   = google_pubsub_topic.checksum_alerts.name
+  role    = "roles/pubsub.publisher"
+  member  = google_service_account.backfill.member
+}
+
+# ---------------------------------------------------------------------------------------------
+# Trigger identities: receive events, invoke their own function
+# ---------------------------------------------------------------------------------------------
+
+# Project level because Eventarc checks eventarc.events.receiveEvent on the project; the role
+# holds that one permission. Pub/Sub-sourced triggers (the notifier's) do not need it.
+resource "google_project_iam_member" "marker_trigger_receives_events" {
+  project = var.project_id
+  role    = "roles/eventarc.eventReceiver"
+  member  = google_service_account.marker_trigger.member
+}
+
+# A gen2 function is served by the Cloud Run service of the same name.
+resource "google_cloud_run_service_iam_member" "marker_trigger_invokes_marker" {
+  project  = var.project_id
+  location = google_cloudfunctions2_function.marker.location
+  service  = google_cloudfunctions2_function.marker.name
+  role     = "roles/run.invoker"
+  member   = google_service_account.marker_trigger.member
+}
+
+resource "google_cloud_run_service_iam_member" "notifier_trigger_invokes_notifier" {
+  project  = var.project_id
+  location = google_cloudfunctions2_function.notifier.location
+  service  = google_cloudfunctions2_function.notifier.name
+  role     = "roles/run.invoker"
+  member   = google_service_account.notifier_trigger.member
+}
+
+# ---------------------------------------------------------------------------------------------
+# Google-managed service agents
+# ---------------------------------------------------------------------------------------------
+
+# Eventarc creates the topic of a Cloud Storage trigger itself, under a generated name, and
+# registers the bucket notification in the same step, which needs the agent's publish right on
+# that topic at once; so this one grant cannot be scoped to a topic Terraform knows. It goes to
+# the Google-managed agent, never to a scenegate identity (the only exception
+# TerraformPolicyTest allows).
+resource "google_project_iam_member" "gcs_agent_publishes_notifications" {
+  project = var.project_id
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${data.google_storage_project_service_account.gcs.email_address}"
+}
+
+resource "google_kms_crypto_key_iam_member" "gcs_agent_cmek" {
+  count = var.kms_key_name == null ? 0 : 1
+
+  crypto_key_id = var.kms_key_name
+  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+  member        = "serviceAccount:${data.google_storage_project_service_account.gcs.email_address}"
+}
+
+# Dead-lettering: the Pub/Sub service agent forwards undeliverable messages (publisher on the
+# dead-letter topic) and acknowledges them on the source subscription (subscriber on it).
+resource "google_pubsub_topic_iam_member" "dead_letter_publisher_pubsub_agent" {
+  project = var.project_id
+  topic   = google_pubsub_topic.dead_letter.name
+  role    = "roles/pubsub.publisher"
+  member  = local.pubsub_service_agent
+}
+
+resource "google_pubsub_subscription_iam_member" "alerts_subscriber_pubsub_agent" {
+  for_each = var.alert_subscriptions
+
+  project      = var.project_id
+  subscription = google_pubsub_subscription.alerts[each.key].name
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_service_agent
+}
+
+# Only for projects whose Pub/Sub service agent predates 2021-04-08: it mints the push tokens
+# of the trigger identities. Scoped to those two service accounts.
+resource "google_service_account_iam_member" "pubsub_agent_tokens_marker_trigger" {
+  count = var.legacy_pubsub_token_creator ? 1 : 0
+
+  service_account_id = google_service_account.marker_trigger.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_service_agent
+}
+
+resource "google_service_account_iam_member" "pubsub_agent_tokens_notifier_trigger" {
+  count = var.legacy_pubsub_token_creator ? 1 : 0
+
+  service_account_id = google_service_account.notifier_trigger.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_service_agent
+}
+
+# ---------------------------------------------------------------------------------------------
+# People and systems that pull alerts
+# ---------------------------------------------------------------------------------------------
+
+resource "google_pubsub_subscription_iam_member" "alert_subscribers" {
+  # Keys are "<subscription> <principal>" (neither holds a space). A list `for` rather than an
+  # object `for`: hcl4j, which the policy test parses this with, mis-nests object `for`s.
+  for_each = toset([for pair in setproduct(keys(var.alert_subscriptions), var.alert_subscriber_members) : join(" ", pair)])
+
+  project      = var.project_id
+  subscription = google_pubsub_subscription.alerts[split(" ", each.value)[0]].name
+  role         = "roles/pubsub.subscriber"
+  member       = split(" ", each.value)[1]
+}

@@ -1,0 +1,49 @@
+# scenegate on Google Cloud. The resources are split by concern:
+#   storage.tf     data / state / source buckets and the function source archive
+#   pubsub.tf      topics, alert subscriptions, dead-lettering
+#   iam.tf         one service account per workload and every grant, each scoped to its resource
+#   secrets.tf     webhook signing secret (and Slack webhook URLs)
+#   functions.tf   marker and alert notifier functions (Cloud Functions gen2, Java 17)
+#   backfill.tf    backfill Cloud Run Job
+#   monitoring.tf  alert policies
+
+data "google_project" "this" {
+  project_id = var.project_id
+}
+
+# The Cloud Storage service agent: publishes the bucket's object notifications for Eventarc.
+data "google_storage_project_service_account" "gcs" {
+  project = var.project_id
+}
+
+locals {
+  labels = merge(var.labels, {
+    app        = "scenegate"
+    managed-by = "terraform"
+  })
+
+  pubsub_service_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+
+  apis = toset(concat([
+    "artifactregistry.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "cloudfunctions.googleapis.com",
+    "eventarc.googleapis.com",
+    "iam.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+    "pubsub.googleapis.com",
+    "run.googleapis.com",
+    "secretmanager.googleapis.com",
+    "storage.googleapis.com",
+  ], var.kms_key_name == null ? [] : ["cloudkms.googleapis.com"]))
+}
+
+resource "google_project_service" "enabled" {
+  for_each = var.enable_apis ? local.apis : toset([])
+
+  project = var.project_id
+  service = each.value
+  # Other workloads in the project may use the same APIs.
+  disable_on_destroy = false
+}

@@ -1,0 +1,151 @@
+# Buckets. Every bucket this module creates has uniform bucket-level access (no object ACLs),
+# enforced public access prevention, and versioning where the data matters.
+
+locals {
+  bucket_location = upper(coalesce(var.bucket_location, var.region))
+
+  data_bucket_name = var.create_data_bucket ? google_storage_bucket.data[0].name : data.google_storage_bucket.existing_data[0].name
+  # Eventarc Cloud Storage triggers must live where the bucket lives (region or multi-region).
+  data_bucket_location = var.create_data_bucket ? google_storage_bucket.data[0].location : data.google_storage_bucket.existing_data[0].location
+
+  separate_state_bucket = var.state_bucket_name != null
+  state_bucket_name     = !local.separate_state_bucket ? local.data_bucket_name : (var.create_state_bucket ? google_storage_bucket.state[0].name : data.google_storage_bucket.existing_state[0].name)
+
+  source_bucket_name = coalesce(var.source_bucket_name, "${var.project_id}-${var.name_prefix}-src")
+
+  jar_path = startswith(var.function_jar_path, "/") ? var.function_jar_path : "${path.module}/${var.function_jar_path}"
+}
+
+resource "google_storage_bucket" "data" {
+  count = var.create_data_bucket ? 1 : 0
+
+  project                     = var.project_id
+  name                        = var.data_bucket_name
+  location                    = local.bucket_location
+  storage_class               = "STANDARD"
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = var.bucket_force_destroy
+  labels                      = local.labels
+
+  # Versioning keeps what an overwrite replaced: assets under audit and every state document.
+  versioning {
+    enabled = true
+  }
+
+  dynamic "lifecycle_rule" {
+    for_each = var.noncurrent_version_retention_days > 0 ? [var.noncurrent_version_retention_days] : []
+    content {
+      condition {
+        days_since_noncurrent_time = lifecycle_rule.value
+        with_state                 = "ARCHIVED"
+      }
+      action {
+        type = "Delete"
+      }
+    }
+  }
+
+  dynamic "encryption" {
+    for_each = var.kms_key_name == null ? [] : [var.kms_key_name]
+    content {
+      default_kms_key_name = encryption.value
+    }
+  }
+
+  # The service agent must be able to use the key before the bucket refers to it.
+  depends_on = [google_kms_crypto_key_iam_member.gcs_agent_cmek, google_project_service.enabled]
+}
+
+resource "google_storage_bucket" "state" {
+  count = local.separate_state_bucket && var.create_state_bucket ? 1 : 0
+
+  project                     = var.project_id
+  name                        = var.state_bucket_name
+  location                    = local.bucket_location
+  storage_class               = "STANDARD"
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = var.bucket_force_destroy
+  labels                      = local.labels
+
+  versioning {
+    enabled = true
+  }
+
+  dynamic "lifecycle_rule" {
+    for_each = var.noncurrent_version_retention_days > 0 ? [var.noncurrent_version_retention_days] : []
+    content {
+      condition {
+        days_since_noncurrent_time = lifecycle_rule.value
+        with_state                 = "ARCHIVED"
+      }
+      action {
+        type = "Delete"
+      }
+    }
+  }
+
+  dynamic "encryption" {
+    for_each = var.kms_key_name == null ? [] : [var.kms_key_name]
+    content {
+      default_kms_key_name = encryption.value
+    }
+  }
+
+  depends_on = [google_kms_crypto_key_iam_member.gcs_agent_cmek, google_project_service.enabled]
+}
+
+# Existing buckets are not changed, but they must be as private as the ones this module creates.
+data "google_storage_bucket" "existing_data" {
+  count = var.create_data_bucket ? 0 : 1
+  name  = var.data_bucket_name
+
+  lifecycle {
+    postcondition {
+      condition     = self.uniform_bucket_level_access == true && self.public_access_prevention == "enforced"
+      error_message = "The existing data bucket must have uniform bucket-level access and public access prevention enforced (gcloud storage buckets update gs://BUCKET --uniform-bucket-level-access --public-access-prevention)."
+    }
+  }
+}
+
+data "google_storage_bucket" "existing_state" {
+  count = local.separate_state_bucket && !var.create_state_bucket ? 1 : 0
+  name  = var.state_bucket_name
+
+  lifecycle {
+    postcondition {
+      condition     = self.uniform_bucket_level_access == true && self.public_access_prevention == "enforced"
+      error_message = "The existing state bucket must have uniform bucket-level access and public access prevention enforced."
+    }
+  }
+}
+
+# Function source. Cloud Functions builds Java from a zip that holds the shaded jar.
+resource "google_storage_bucket" "source" {
+  project                     = var.project_id
+  name                        = local.source_bucket_name
+  location                    = local.bucket_location
+  storage_class               = "STANDARD"
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = true # holds only build inputs that Terraform can re-upload
+  labels                      = local.labels
+
+  depends_on = [google_project_service.enabled]
+}
+
+data "archive_file" "function_source" {
+  type        = "zip"
+  source_file = local.jar_path
+  output_path = "${path.module}/.build/scenegate-functions.zip"
+}
+
+resource "google_storage_bucket_object" "function_source" {
+  # Named after the jar's own SHA-256 (zip metadata plays no part): a changed jar gets a new
+  # object and the functions are rebuilt; an unchanged jar leaves plan empty.
+  name         = "functions/scenegate-${filesha256(local.jar_path)}.zip"
+  bucket       = google_storage_bucket.source.name
+  source       = data.archive_file.function_source.output_path
+  content_type = "application/zip"
+}

@@ -1,0 +1,472 @@
+# ---------------------------------------------------------------------------------------------
+# Project and naming
+# ---------------------------------------------------------------------------------------------
+
+variable "project_id" {
+  type        = string
+  description = "Google Cloud project that holds every scenegate resource (and the data bucket)."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a Google Cloud project ID: 6-30 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "region" {
+  type        = string
+  description = "Region of the functions, the backfill job and the Eventarc triggers (e.g. us-central1)."
+  default     = "us-central1"
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
+    error_message = "region must look like us-central1 or europe-west4."
+  }
+}
+
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every resource name scenegate creates (functions, service accounts, secret, job)."
+  default     = "scenegate"
+
+  validation {
+    # Service account IDs are 6-30 characters and the longest suffix is "-notifier-evt".
+    condition     = can(regex("^[a-z][a-z0-9-]{2,15}$", var.name_prefix)) && !endswith(var.name_prefix, "-")
+    error_message = "name_prefix must be 3-16 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen."
+  }
+}
+
+variable "labels" {
+  type        = map(string)
+  description = "Extra labels put on every resource that takes labels."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))])
+    error_message = "Label keys must start with a lowercase letter; keys and values may hold lowercase letters, digits, _ and - (at most 63 characters)."
+  }
+}
+
+variable "enable_apis" {
+  type        = bool
+  description = "Enable the Google Cloud APIs scenegate needs. Set to false when they are enabled out of band (then the deployer needs no Service Usage Admin role)."
+  default     = true
+}
+
+variable "deletion_protection" {
+  type        = bool
+  description = "Protect the backfill Cloud Run Job against `terraform destroy`."
+  default     = true
+}
+
+# ---------------------------------------------------------------------------------------------
+# Buckets
+# ---------------------------------------------------------------------------------------------
+
+variable "create_data_bucket" {
+  type        = bool
+  description = "Create the data bucket. Set to false to use an existing bucket named data_bucket_name (it must already have uniform bucket-level access and enforced public access prevention)."
+  default     = true
+}
+
+variable "data_bucket_name" {
+  type        = string
+  description = "Name of the pipeline's data bucket (holds scenes/<scene_id>/...). Created unless create_data_bucket is false."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$", var.data_bucket_name)) && !startswith(var.data_bucket_name, "goog")
+    error_message = "data_bucket_name must be a valid bucket name: 3-63 lowercase letters, digits, _ or -, not starting with goog."
+  }
+}
+
+variable "bucket_location" {
+  type        = string
+  description = "Location of the buckets this module creates (a region such as US-CENTRAL1, or a multi-region such as US). Null means the region of the functions. The marker trigger follows the data bucket's location."
+  default     = null
+
+  validation {
+    condition     = var.bucket_location == null || can(regex("^[A-Za-z]+[A-Za-z0-9-]*$", var.bucket_location))
+    error_message = "bucket_location must be a location name such as US, EU or US-CENTRAL1."
+  }
+}
+
+variable "bucket_force_destroy" {
+  type        = bool
+  description = "Let `terraform destroy` delete buckets this module created even when they still hold objects. Keep false outside throw-away environments."
+  default     = false
+}
+
+variable "noncurrent_version_retention_days" {
+  type        = number
+  description = "Days a noncurrent object version (an overwritten state document, a replaced asset) is kept in buckets this module creates before it is deleted. 0 keeps them forever."
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_retention_days >= 0 && floor(var.noncurrent_version_retention_days) == var.noncurrent_version_retention_days
+    error_message = "noncurrent_version_retention_days must be a whole number >= 0."
+  }
+}
+
+variable "kms_key_name" {
+  type        = string
+  description = "Optional Cloud KMS key (projects/P/locations/L/keyRings/R/cryptoKeys/K) used as the default CMEK of the buckets this module creates. The Cloud Storage service agent is granted encrypt/decrypt on this key only."
+  default     = null
+
+  validation {
+    condition     = var.kms_key_name == null || can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.kms_key_name))
+    error_message = "kms_key_name must be a full key name: projects/P/locations/L/keyRings/R/cryptoKeys/K."
+  }
+}
+
+variable "state_bucket_name" {
+  type        = string
+  description = "Bucket for scenegate's per-scene state documents. Null (the default) keeps them in the data bucket under state_prefix."
+  default     = null
+
+  validation {
+    condition     = var.state_bucket_name == null || can(regex("^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$", var.state_bucket_name))
+    error_message = "state_bucket_name must be a valid bucket name: 3-63 lowercase letters, digits, _ or -."
+  }
+}
+
+variable "create_state_bucket" {
+  type        = bool
+  description = "Create state_bucket_name (only used when state_bucket_name is set). False uses an existing bucket, which must have uniform bucket-level access and enforced public access prevention."
+  default     = false
+}
+
+variable "state_prefix" {
+  type        = string
+  description = "Object prefix of the state documents (<state_prefix><scene_id>.json)."
+  default     = "_scenegate/state/"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$", var.state_prefix))
+    error_message = "state_prefix must be a relative object prefix ending in / (e.g. _scenegate/state/)."
+  }
+}
+
+variable "source_bucket_name" {
+  type        = string
+  description = "Bucket that receives the function source archive. Null means <project_id>-<name_prefix>-src, created by this module."
+  default     = null
+
+  validation {
+    condition     = var.source_bucket_name == null || can(regex("^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$", var.source_bucket_name))
+    error_message = "source_bucket_name must be a valid bucket name: 3-63 lowercase letters, digits, _ or -."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Pub/Sub
+# ---------------------------------------------------------------------------------------------
+
+variable "stage_events_topic_name" {
+  type        = string
+  description = "Topic of the stage events (ordering key scene_id)."
+  default     = "stage-events"
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9._~%+-]{2,254}$", var.stage_events_topic_name)) && !startswith(var.stage_events_topic_name, "goog")
+    error_message = "stage_events_topic_name must be a valid Pub/Sub topic name."
+  }
+}
+
+variable "checksum_alerts_topic_name" {
+  type        = string
+  description = "Topic of the checksum, drift and gate alerts."
+  default     = "checksum-alerts"
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9._~%+-]{2,254}$", var.checksum_alerts_topic_name)) && !startswith(var.checksum_alerts_topic_name, "goog")
+    error_message = "checksum_alerts_topic_name must be a valid Pub/Sub topic name."
+  }
+}
+
+variable "dead_letter_topic_name" {
+  type        = string
+  description = "Topic that receives alert messages no subscriber could take after max_delivery_attempts."
+  default     = "checksum-alerts-dead-letter"
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9._~%+-]{2,254}$", var.dead_letter_topic_name)) && !startswith(var.dead_letter_topic_name, "goog")
+    error_message = "dead_letter_topic_name must be a valid Pub/Sub topic name."
+  }
+}
+
+variable "message_retention_duration" {
+  type        = string
+  description = "How long the topics and subscriptions keep messages (seconds, e.g. 604800s = 7 days)."
+  default     = "604800s"
+
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.message_retention_duration)) && try(tonumber(trimsuffix(var.message_retention_duration, "s")) >= 600 && tonumber(trimsuffix(var.message_retention_duration, "s")) <= 604800, false)
+    error_message = "message_retention_duration must be between 600s and 604800s."
+  }
+}
+
+variable "alert_subscriptions" {
+  type = map(object({
+    ack_deadline_seconds  = optional(number, 60)
+    max_delivery_attempts = optional(number, 10)
+    minimum_backoff       = optional(string, "10s")
+    maximum_backoff       = optional(string, "600s")
+  }))
+  description = "Pull subscriptions on the alert topic for alert subscribers (people's tools, ticketing, SIEM), by subscription name. Each gets a retry policy and dead-lettering. The alert notifier function has its own Eventarc-managed subscription."
+  default = {
+    "checksum-alerts-oncall" = {}
+  }
+
+  validation {
+    condition = alltrue([for name, s in var.alert_subscriptions :
+      can(regex("^[A-Za-z][A-Za-z0-9._~%+-]{2,254}$", name))
+      && s.ack_deadline_seconds >= 10 && s.ack_deadline_seconds <= 600
+      && s.max_delivery_attempts >= 5 && s.max_delivery_attempts <= 100
+      && can(regex("^[0-9]+s$", s.minimum_backoff)) && can(regex("^[0-9]+s$", s.maximum_backoff))
+    ])
+    error_message = "Each alert subscription needs a valid name, ack_deadline_seconds in 10..600, max_delivery_attempts in 5..100 and backoffs written as <seconds>s."
+  }
+}
+
+variable "alert_subscriber_members" {
+  type        = list(string)
+  description = "Principals (user:, group:, serviceAccount:) allowed to pull from every alert subscription (roles/pubsub.subscriber on the subscription only)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for m in var.alert_subscriber_members : can(regex("^(user|group|serviceAccount|domain):[^ ]+$", m))])
+    error_message = "alert_subscriber_members must be user:, group:, serviceAccount: or domain: principals; public principals are not accepted."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Functions and job
+# ---------------------------------------------------------------------------------------------
+
+variable "function_jar_path" {
+  type        = string
+  description = "The shaded jar (built by ./mvnw package), relative to this module's directory unless absolute."
+  default     = "../functions/target/scenegate.jar"
+
+  validation {
+    condition     = endswith(var.function_jar_path, ".jar")
+    error_message = "function_jar_path must point to a .jar file."
+  }
+}
+
+variable "build_service_account_email" {
+  type        = string
+  description = "Service account Cloud Build uses to build the functions. Null uses the project's default build service account."
+  default     = null
+
+  validation {
+    condition     = var.build_service_account_email == null || can(regex("^[^@ ]+@[^@ ]+\\.iam\\.gserviceaccount\\.com$", var.build_service_account_email))
+    error_message = "build_service_account_email must be a service account e-mail address."
+  }
+}
+
+variable "marker_function" {
+  type = object({
+    memory          = optional(string, "1Gi")
+    cpu             = optional(string, "1")
+    timeout_seconds = optional(number, 540)
+    min_instances   = optional(number, 0)
+    max_instances   = optional(number, 20)
+    concurrency     = optional(number, 1)
+  })
+  description = "Sizing of the marker function (it hashes assets, so memory and timeout matter)."
+  default     = {}
+
+  validation {
+    condition     = var.marker_function.timeout_seconds >= 1 && var.marker_function.timeout_seconds <= 540 && var.marker_function.max_instances >= 1 && var.marker_function.min_instances >= 0 && var.marker_function.min_instances <= var.marker_function.max_instances && var.marker_function.concurrency >= 1
+    error_message = "marker_function: timeout_seconds must be 1..540 (event-driven limit), max_instances >= 1, 0 <= min_instances <= max_instances, concurrency >= 1."
+  }
+}
+
+variable "notifier_function" {
+  type = object({
+    memory          = optional(string, "512Mi")
+    cpu             = optional(string, "1")
+    timeout_seconds = optional(number, 300)
+    min_instances   = optional(number, 0)
+    max_instances   = optional(number, 5)
+    concurrency     = optional(number, 1)
+  })
+  description = "Sizing of the alert notifier function."
+  default     = {}
+
+  validation {
+    condition     = var.notifier_function.timeout_seconds >= 1 && var.notifier_function.timeout_seconds <= 540 && var.notifier_function.max_instances >= 1 && var.notifier_function.min_instances >= 0 && var.notifier_function.min_instances <= var.notifier_function.max_instances && var.notifier_function.concurrency >= 1
+    error_message = "notifier_function: timeout_seconds must be 1..540 (event-driven limit), max_instances >= 1, 0 <= min_instances <= max_instances, concurrency >= 1."
+  }
+}
+
+variable "log_level" {
+  type        = string
+  description = "SCENEGATE_LOG_LEVEL of the functions and the job."
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARN or ERROR."
+  }
+}
+
+variable "min_quality_score" {
+  type        = number
+  description = "MIN_QUALITY_SCORE of the runbook: the geniesim_import gate (quality.average_score >= it, quality.threshold == it)."
+  default     = 0.85
+
+  validation {
+    condition     = var.min_quality_score > 0 && var.min_quality_score <= 1
+    error_message = "min_quality_score must be in (0, 1]."
+  }
+}
+
+variable "marker_extra_env" {
+  type        = map(string)
+  description = "Extra environment variables of the marker function (e.g. other gate thresholds). Cannot override the ones this module sets."
+  default     = {}
+}
+
+variable "notifier_extra_env" {
+  type        = map(string)
+  description = "Extra environment variables of the alert notifier function. Cannot override the ones this module sets."
+  default     = {}
+}
+
+variable "webhook_urls" {
+  type        = list(string)
+  description = "Generic JSON webhooks the alert notifier posts every alert to (WEBHOOK_URLS, comma separated)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for u in var.webhook_urls : startswith(u, "https://") && !strcontains(u, ",")])
+    error_message = "webhook_urls must be https:// URLs without commas."
+  }
+}
+
+variable "slack_webhook_urls" {
+  type        = list(string)
+  description = "Slack incoming-webhook URLs. They embed a token, so they are stored in Secret Manager and reach the notifier as the secret environment variable SLACK_WEBHOOK_URLS (comma separated)."
+  default     = []
+  sensitive   = true
+
+  validation {
+    condition     = alltrue([for u in var.slack_webhook_urls : startswith(u, "https://") && !strcontains(u, ",")])
+    error_message = "slack_webhook_urls must be https:// URLs without commas."
+  }
+}
+
+variable "webhook_secret" {
+  type        = string
+  description = "HMAC-SHA256 signing secret of the webhooks. Null: add the secret's first version out of band (gcloud secrets versions add) before applying, which keeps it out of the Terraform state."
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.webhook_secret == null || try(length(var.webhook_secret) >= 32, false)
+    error_message = "webhook_secret must be at least 32 characters."
+  }
+}
+
+variable "backfill_image" {
+  type        = string
+  description = "Container image of the backfill job (runs the scenegate jar; the job passes `backfill gs://<data bucket>/scenes/` as arguments). Null skips the job."
+  default     = null
+
+  validation {
+    condition     = var.backfill_image == null || can(regex("^[a-z0-9.-]+(:[0-9]+)?/[^ ]+$", var.backfill_image))
+    error_message = "backfill_image must be a full image reference such as us-docker.pkg.dev/PROJECT/REPO/scenegate:TAG."
+  }
+}
+
+variable "backfill_task_count" {
+  type        = number
+  description = "Number of backfill tasks; each takes its own shard of scenes (CLOUD_RUN_TASK_INDEX / CLOUD_RUN_TASK_COUNT)."
+  default     = 1
+
+  validation {
+    condition     = var.backfill_task_count >= 1 && var.backfill_task_count <= 10000 && floor(var.backfill_task_count) == var.backfill_task_count
+    error_message = "backfill_task_count must be a whole number in 1..10000."
+  }
+}
+
+variable "backfill_parallelism" {
+  type        = number
+  description = "How many backfill tasks run at once (0 = as many as possible)."
+  default     = 0
+
+  validation {
+    condition     = var.backfill_parallelism >= 0 && floor(var.backfill_parallelism) == var.backfill_parallelism
+    error_message = "backfill_parallelism must be a whole number >= 0."
+  }
+}
+
+variable "backfill_max_retries" {
+  type        = number
+  description = "Retries of a failed backfill task (the backfill is resumable, so a retry continues from its checkpoint)."
+  default     = 3
+
+  validation {
+    condition     = var.backfill_max_retries >= 0 && var.backfill_max_retries <= 10
+    error_message = "backfill_max_retries must be in 0..10."
+  }
+}
+
+variable "backfill_task_timeout" {
+  type        = string
+  description = "Timeout of one backfill task (seconds, e.g. 86400s)."
+  default     = "86400s"
+
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.backfill_task_timeout))
+    error_message = "backfill_task_timeout must be written as <seconds>s."
+  }
+}
+
+variable "backfill_extra_args" {
+  type        = list(string)
+  description = "Arguments appended after `backfill gs://<bucket>/scenes/`."
+  default     = ["--max-rate", "50MB/s"]
+}
+
+variable "backfill_resources" {
+  type = object({
+    cpu    = optional(string, "2")
+    memory = optional(string, "2Gi")
+  })
+  description = "CPU and memory limits of one backfill task."
+  default     = {}
+}
+
+variable "legacy_pubsub_token_creator" {
+  type        = bool
+  description = "Grant the Pub/Sub service agent Service Account Token Creator on the two trigger service accounts (needed only in projects whose Pub/Sub service agent was created on or before 2021-04-08)."
+  default     = false
+}
+
+# ---------------------------------------------------------------------------------------------
+# Monitoring
+# ---------------------------------------------------------------------------------------------
+
+variable "notification_channels" {
+  type        = list(string)
+  description = "Existing Cloud Monitoring notification channel IDs (projects/P/notificationChannels/N) the alert policies notify."
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.notification_channels : can(regex("^projects/[^/]+/notificationChannels/[^/]+$", c))])
+    error_message = "notification_channels must be full channel names: projects/P/notificationChannels/N."
+  }
+}
+
+variable "alert_emails" {
+  type        = list(string)
+  description = "E-mail addresses that get a notification channel of their own for the alert policies."
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.alert_emails : can(regex("^[^@ ]+@[^@ ]+\\.[^@ ]+$", e))])
+    error_message = "alert_emails must be e-mail addresses."
+  }
+}

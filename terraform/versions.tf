@@ -1,0 +1,15 @@
+terraform {
+  # 1.5: strcontains() in validations; optional() object attributes with defaults (1.3).
+  required_version = ">= 1.5.0"
+
+  required_providers {
+    google = {
+      source  = "hashicorp/google"
+      version = "~> 6.0"
+    }
+    archive = {
+      source  = "hashicorp/archive"
+      version = "~> 2.4"
+    }
+  }
+}
