@@ -1,6 +1,7 @@
 package dev.scenegate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,7 @@ class ExampleSceneTest {
 
   @Test
   void rootsNameTheBucketLayoutNotAMachine() throws Exception {
-    assertEquals(
-        true,
+    assertTrue(
         Files.readString(SCENE.resolve("assets/source_checksums.json"))
             .contains("\"root\": \"/mnt/gcs/scenes/kitchen_001/assets\""));
   }
