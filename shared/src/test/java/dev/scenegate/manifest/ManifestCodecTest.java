@@ -206,6 +206,15 @@ class ManifestCodecTest {
   }
 
   @Test
+  void rejectsHostileNumbersAndNestingWithoutFallingOver() {
+    assertTrue(reject(withSize("1" + "0".repeat(5000))).contains("m.json: "));
+    String deep = "[".repeat(100_000);
+    assertTrue(reject(deep).contains("not valid JSON"));
+    String deepEntry = withEntry("a", "{\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
+    assertTrue(reject(deepEntry).contains("not valid JSON"));
+  }
+
+  @Test
   void rejectsAMissingSize() {
     assertTrue(
         reject(withEntry("obj_1/asset.glb", "{\"sha256\":\"" + SHA + "\"}"))
