@@ -8,8 +8,12 @@ import java.util.HexFormat;
 
 /** Streams bytes through SHA-256 with one fixed buffer: memory is bounded whatever the size. */
 public final class Sha256 {
-  /** Large enough to amortise per-read overhead, small enough for many threads under -Xmx64m. */
-  public static final int BUFFER_BYTES = 1 << 20;
+  /**
+   * Per-thread read size. 64 KiB amortises the per-read cost yet keeps the buffer (and the JDK's
+   * temporary direct buffer behind a file read) in the core's L2 cache: with 1 MiB the extra copy
+   * spilled to L3 and verification ran about 7% slower (bench/hash-throughput).
+   */
+  public static final int BUFFER_BYTES = 64 * 1024;
 
   private Sha256() {}
 
