@@ -77,10 +77,12 @@ public final class VerifyCommand implements Command {
       throw problem;
     }
     String target = null;
-    for (String arg : options) {
-      if (!arg.startsWith("-")) {
+    for (int i = 0; i < options.size() && target == null; i++) {
+      String arg = options.get(i);
+      if (valueOptions().contains(arg.replaceFirst("^--", ""))) {
+        i++; // skip the option's value
+      } else if (!arg.startsWith("-")) {
         target = arg;
-        break;
       }
     }
     return fail(console, true, target, null, problem);

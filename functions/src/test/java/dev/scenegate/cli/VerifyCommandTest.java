@@ -335,6 +335,14 @@ class VerifyCommandTest {
   }
 
   @Test
+  void anOptionErrorStillNamesTheTarget() throws Exception {
+    Cli run = Cli.run("verify", "--threads", "4", "--json", "--nope", assets.toString());
+    assertEquals(2, run.exit());
+    assertEquals(assets.toString(), run.json().get("target").textValue());
+    assertEquals("USAGE", run.json().get("error").get("kind").textValue());
+  }
+
+  @Test
   void helpExitsZero() {
     Cli run = Cli.run("verify", "--help");
     assertEquals(0, run.exit());
