@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -106,7 +108,7 @@ public final class LocalObjectStore implements ObjectStore {
   @Override
   public InputStream open(String name, long generation) throws IOException {
     Path file = file(name);
-    InputStream in = Files.newInputStream(file);
+    InputStream in = new LocalFileStream(FileChannel.open(file, StandardOpenOption.READ));
     // Checked after opening: a replace after this point cannot change what this stream reads.
     long current = generationOf(Files.getLastModifiedTime(file));
     if (generation > 0 && current != generation) {

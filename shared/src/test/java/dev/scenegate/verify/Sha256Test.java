@@ -1,13 +1,19 @@
 package dev.scenegate.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scenegate.storage.LocalFileStream;
+import dev.scenegate.storage.LocalObjectStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class Sha256Test {
 
@@ -36,6 +42,25 @@ class Sha256Test {
     // A 7-byte buffer over a stream that returns short reads: every boundary case is crossed.
     Sha256.Digest digest =
         Sha256.of(new RepeatingStream((byte) 'a', 1_000_000), new byte[7], seen::addAndGet);
+    assertEquals("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", digest.hex());
+    assertEquals(1_000_000, digest.bytes());
+    assertEquals(1_000_000, seen.get());
+  }
+
+  @Test
+  void aLocalFileIsHashedThroughItsChannelWithTheSameAnswer(@TempDir Path dir) throws IOException {
+    byte[] million = new byte[1_000_000];
+    java.util.Arrays.fill(million, (byte) 'a');
+    Files.write(dir.resolve("a.bin"), million);
+    LocalObjectStore store = new LocalObjectStore(dir);
+    AtomicLong seen = new AtomicLong();
+
+    Sha256.Digest digest;
+    try (InputStream in = store.open("a.bin", store.stat("a.bin").orElseThrow().generation())) {
+      assertTrue(in instanceof LocalFileStream, in.getClass().getName());
+      digest = Sha256.of(in, new byte[7], seen::addAndGet);
+    }
+
     assertEquals("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", digest.hex());
     assertEquals(1_000_000, digest.bytes());
     assertEquals(1_000_000, seen.get());
