@@ -54,6 +54,13 @@ public interface ObjectStore {
       throws IOException;
 
   /**
+   * Deletes the object if its generation is still {@code ifGenerationMatch}; throws {@link
+   * PreconditionFailedException} if it is not, and {@link java.nio.file.NoSuchFileException} if
+   * there is no such object.
+   */
+  void delete(String name, long ifGenerationMatch) throws IOException;
+
+  /**
    * Merges {@code metadata} into the object's custom metadata if its metageneration is still {@code
    * ifMetagenerationMatch}; throws {@link PreconditionFailedException} otherwise. A key mapped to
    * null or to the empty string is removed (stores never report empty values). The content
