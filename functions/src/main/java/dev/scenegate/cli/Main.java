@@ -23,7 +23,12 @@ public final class Main {
 
   /** The commands of this build, in help order. */
   public static Main standard() {
-    return new Main(List.of(new VerifyCommand(), new ManifestCommand()));
+    return new Main(
+        List.of(
+            new VerifyCommand(),
+            new ManifestCommand(),
+            new dev.scenegate.local.LocalCommand(),
+            new dev.scenegate.local.DemoCommand()));
   }
 
   public static void main(String[] argv) {

@@ -77,7 +77,8 @@ public final class PubSubRest {
     ObjectNode body = EventJson.MAPPER.createObjectNode();
     body.put("maxMessages", maxMessages);
     body.put("returnImmediately", true);
-    JsonNode response = send("POST", "/v1/" + subscriptionPath(subscription) + ":pull", body, false);
+    JsonNode response =
+        send("POST", "/v1/" + subscriptionPath(subscription) + ":pull", body, false);
     List<Received> received = new ArrayList<>();
     for (JsonNode r : response.path("receivedMessages")) {
       JsonNode m = r.path("message");
@@ -108,8 +109,7 @@ public final class PubSubRest {
   }
 
   /** Hands the message back for redelivery after {@code seconds} (0: at once). */
-  public void modifyAckDeadline(String subscription, String ackId, int seconds)
-      throws IOException {
+  public void modifyAckDeadline(String subscription, String ackId, int seconds) throws IOException {
     ObjectNode body = EventJson.MAPPER.createObjectNode();
     body.putArray("ackIds").add(ackId);
     body.put("ackDeadlineSeconds", seconds);

@@ -93,9 +93,7 @@ final class DirectoryWatcher implements Closeable {
     try {
       WatchKey key =
           dir.register(
-              service,
-              StandardWatchEventKinds.ENTRY_CREATE,
-              StandardWatchEventKinds.ENTRY_MODIFY);
+              service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
       directories.put(key, dir);
     } catch (ClosedWatchServiceException e) {
       // Stopping.

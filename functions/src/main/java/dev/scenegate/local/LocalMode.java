@@ -70,8 +70,7 @@ public final class LocalMode implements AutoCloseable {
     }
     EventPublisher publisher = new FanOutPublisher(publishers);
     MeterRegistry meters = new SimpleMeterRegistry();
-    MarkerHandler handler =
-        new MarkerHandler(store, publisher, meters, config, Clock.systemUTC());
+    MarkerHandler handler = new MarkerHandler(store, publisher, meters, config, Clock.systemUTC());
     LocalRunner runner = new LocalRunner(store, handler, options, listener);
     return new LocalMode(store, publisher, handler, runner, eventsFile);
   }

@@ -54,8 +54,7 @@ public final class LocalRunner {
   public record Options(
       Duration settle, int onceAttempts, Duration retryCeiling, Duration fallbackRescan) {
     public static Options defaults() {
-      return new Options(
-          Duration.ofMillis(150), 4, Duration.ofSeconds(30), Duration.ofSeconds(2));
+      return new Options(Duration.ofMillis(150), 4, Duration.ofSeconds(30), Duration.ofSeconds(2));
     }
 
     public Options withSettle(Duration settle) {
@@ -215,8 +214,7 @@ public final class LocalRunner {
           }
         }
         boolean due =
-            degraded != null
-                && System.nanoTime() - lastScan >= options.fallbackRescan().toNanos();
+            degraded != null && System.nanoTime() - lastScan >= options.fallbackRescan().toNanos();
         if (rescan || due) {
           scan(store.root());
           lastScan = System.nanoTime();
@@ -253,9 +251,9 @@ public final class LocalRunner {
   }
 
   /**
-   * Stops and waits for the loop to finish the file in hand. If it takes longer than {@code
-   * grace}, the file is abandoned (the thread is interrupted): state writes are atomic and the
-   * file's trigger was not recorded, so the next run handles it again.
+   * Stops and waits for the loop to finish the file in hand. If it takes longer than {@code grace},
+   * the file is abandoned (the thread is interrupted): state writes are atomic and the file's
+   * trigger was not recorded, so the next run handles it again.
    */
   public void stopAndAwait(Duration grace) throws InterruptedException {
     stop();
@@ -328,8 +326,7 @@ public final class LocalRunner {
               && info.get().updated().plus(options.settle()).isBefore(Instant.now());
       pending.put(
           name.get(),
-          new Pending(
-              info.get().size(), generation, old ? now - options.settle().toNanos() : now));
+          new Pending(info.get().size(), generation, old ? now - options.settle().toNanos() : now));
     } else if (p.size != info.get().size() || p.generation != generation) {
       p.size = info.get().size();
       p.generation = generation;
