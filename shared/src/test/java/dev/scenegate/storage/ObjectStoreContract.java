@@ -232,6 +232,19 @@ public abstract class ObjectStoreContract {
   }
 
   @Test
+  void deleteIsGuardedByTheGeneration() throws Exception {
+    ObjectStore store = store();
+    long old = put(store, "d/.failed", "one").generation();
+    long current = put(store, "d/.failed", "two").generation();
+    assertThrows(PreconditionFailedException.class, () -> store.delete("d/.failed", old));
+    assertTrue(store.stat("d/.failed").isPresent());
+    store.delete("d/.failed", current);
+    assertTrue(store.stat("d/.failed").isEmpty());
+    assertTrue(store.list("d/").isEmpty());
+    assertThrows(NoSuchFileException.class, () -> store.delete("d/.failed", current));
+  }
+
+  @Test
   void openingAMissingObjectIsNoSuchFile() throws Exception {
     ObjectStore store = store();
     assertThrows(NoSuchFileException.class, () -> readAll(store, "missing/a.bin", 1));
