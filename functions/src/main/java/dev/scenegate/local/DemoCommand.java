@@ -181,6 +181,8 @@ public final class DemoCommand implements Command {
           String.format("    %-18s %s", stage.wireName(), state.stage(stage).status().wireName()));
     }
     out.println(String.format("    %-18s %s", "e2e", state.verdict().wireName()));
+    out.println();
+    out.println("  verdict: " + state.sceneId() + " e2e " + state.verdict().wireName());
   }
 
   private static void checkPassed(SceneState state, List<String> problems) {

@@ -162,9 +162,14 @@ public final class DemoScene {
 
   private void export() throws IOException {
     StringBuilder sources = new StringBuilder();
-    ChecksumManifest manifest =
-        ManifestCodec.parse(
-            Files.readAllBytes(file("assets/" + ChecksumManifest.FILE_NAME)), "assets manifest");
+    ChecksumManifest manifest;
+    try {
+      manifest =
+          ManifestCodec.parse(
+              Files.readAllBytes(file("assets/" + ChecksumManifest.FILE_NAME)), "assets manifest");
+    } catch (ManifestInvalidException e) {
+      throw new IOException(e.getMessage(), e);
+    }
     for (ManifestEntry entry : manifest.files()) {
       if (sources.length() > 0) {
         sources.append(',');

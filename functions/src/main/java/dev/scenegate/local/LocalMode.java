@@ -61,10 +61,12 @@ public final class LocalMode implements AutoCloseable {
     LocalObjectStore store = new LocalObjectStore(dir);
     Path eventsFile = store.root().resolve(EVENTS_FILE);
     List<EventPublisher> publishers = new ArrayList<>();
-    publishers.add(new LocalEventPublisher(eventsFile, null, Clock.systemUTC()));
     if (extra != null) {
+      // First: a Pub/Sub failure then stops the message before the file, so a retry does not
+      // append the same event twice.
       publishers.add(extra);
     }
+    publishers.add(new LocalEventPublisher(eventsFile, null, Clock.systemUTC()));
     if (console != null) {
       publishers.add(new ReadableEventPrinter(console)); // last: printed once confirmed
     }

@@ -60,6 +60,10 @@ public final class LocalRunner {
     public Options withSettle(Duration settle) {
       return new Options(settle, onceAttempts, retryCeiling, fallbackRescan);
     }
+
+    public Options withOnceAttempts(int attempts) {
+      return new Options(settle, attempts, retryCeiling, fallbackRescan);
+    }
   }
 
   /** What the runner reports besides the events the handler publishes. */
