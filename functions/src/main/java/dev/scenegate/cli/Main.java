@@ -28,7 +28,8 @@ public final class Main {
             new VerifyCommand(),
             new ManifestCommand(),
             new dev.scenegate.local.LocalCommand(),
-            new dev.scenegate.local.DemoCommand()));
+            new dev.scenegate.local.DemoCommand(),
+            new dev.scenegate.devstack.DevStackCommand()));
   }
 
   public static void main(String[] argv) {
