@@ -1,10 +1,79 @@
 package dev.scenegate.cli;
 
-/** Resolves {@code gs://bucket/prefix} targets; the GCS adapter plugs in here. */
+import com.google.cloud.storage.Storage;
+import dev.scenegate.manifest.ChecksumManifest;
+import dev.scenegate.storage.GcsClients;
+import dev.scenegate.storage.GcsConfig;
+import dev.scenegate.storage.GcsObjectStore;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves {@code gs://bucket/prefix} targets: a prefix ending in {@code .json} names the manifest
+ * object itself, any other prefix (or none) the folder holding {@code source_checksums.json}. The
+ * client honours {@code STORAGE_EMULATOR_HOST} and {@code GOOGLE_CLOUD_PROJECT} from the console's
+ * environment; elsewhere it uses Application Default Credentials.
+ */
 final class GcsTargets {
+  /** Bucket naming rules of Cloud Storage (lowercase; dots allow up to 222 characters). */
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
+
   private GcsTargets() {}
 
+  /** A parsed {@code gs://} URI: bucket and the manifest object's name. */
+  record GcsLocation(String bucket, String manifestObject) {}
+
   static Target resolve(String given, Console console) throws CliException {
-    throw CliException.usage("gs:// targets are not supported by this build: " + given);
+    GcsLocation location = parse(given);
+    Storage storage = GcsClients.storage(GcsConfig.fromEnvironment(console.env()));
+    return new Target(
+        given, new GcsObjectStore(storage, location.bucket()), location.manifestObject());
+  }
+
+  static GcsLocation parse(String given) throws CliException {
+    if (!given.startsWith("gs://")) {
+      throw invalid(given, "not a gs:// URI");
+    }
+    String rest = given.substring("gs://".length());
+    int slash = rest.indexOf('/');
+    String bucket = slash < 0 ? rest : rest.substring(0, slash);
+    String prefix = slash < 0 ? "" : rest.substring(slash + 1);
+    if (bucket.isEmpty()) {
+      throw invalid(given, "no bucket");
+    }
+    if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
+      throw invalid(given, "invalid bucket name '" + bucket + "'");
+    }
+    while (prefix.endsWith("/")) {
+      prefix = prefix.substring(0, prefix.length() - 1);
+    }
+    if (!prefix.isEmpty()) {
+      for (int i = 0; i < prefix.length(); i++) {
+        char c = prefix.charAt(i);
+        if (c < 0x20 || c == 0x7f) {
+          throw invalid(given, "control character in object name");
+        }
+      }
+      for (String segment : prefix.split("/", -1)) {
+        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+          throw invalid(given, "empty, '.' or '..' path segment");
+        }
+      }
+      if (prefix.length() > 1024) {
+        throw invalid(given, "object name longer than 1024 characters");
+      }
+    }
+    String manifest;
+    if (prefix.endsWith(".json")) {
+      manifest = prefix;
+    } else if (prefix.isEmpty()) {
+      manifest = ChecksumManifest.FILE_NAME;
+    } else {
+      manifest = prefix + "/" + ChecksumManifest.FILE_NAME;
+    }
+    return new GcsLocation(bucket, manifest);
+  }
+
+  private static CliException invalid(String given, String reason) {
+    return CliException.usage("invalid gs:// target " + Main.oneLine(given) + ": " + reason);
   }
 }

@@ -27,6 +27,7 @@ public final class Main {
         List.of(
             new VerifyCommand(),
             new ManifestCommand(),
+            new StatusCommand(),
             new dev.scenegate.local.LocalCommand(),
             new dev.scenegate.local.DemoCommand(),
             new dev.scenegate.devstack.DevStackCommand()));

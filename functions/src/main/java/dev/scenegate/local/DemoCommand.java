@@ -6,6 +6,7 @@ import dev.scenegate.cli.CliException;
 import dev.scenegate.cli.Command;
 import dev.scenegate.cli.Console;
 import dev.scenegate.cli.ExitCodes;
+import dev.scenegate.cli.StatusCommand;
 import dev.scenegate.events.LocalEventPublisher;
 import dev.scenegate.events.Topic;
 import dev.scenegate.pipeline.SceneState;
@@ -101,7 +102,7 @@ public final class DemoCommand implements Command {
         upload(local, good, step, out);
       }
       SceneState first = state(local, GOOD_SCENE);
-      printTable(out, first);
+      printTable(local, out, first);
       checkPassed(first, problems);
 
       DemoScene bad = new DemoScene(local.store(), BAD_SCENE);
@@ -132,7 +133,7 @@ public final class DemoCommand implements Command {
         }
       }
       SceneState second = state(local, BAD_SCENE);
-      printTable(out, second);
+      printTable(local, out, second);
       checkFailed(local, second, failed, problems);
     } finally {
       if (keep) {
@@ -172,17 +173,18 @@ public final class DemoCommand implements Command {
         .orElseThrow(() -> new IOException("no state was written for " + sceneId));
   }
 
-  private static void printTable(PrintStream out, SceneState state) {
+  private static void printTable(LocalMode local, PrintStream out, SceneState state) {
     out.println();
-    // TODO(status): reuse the status command's table rendering once it lands.
-    out.println("  scene " + state.sceneId());
-    for (Stage stage : Stage.values()) {
-      out.println(
-          String.format("    %-18s %s", stage.wireName(), state.stage(stage).status().wireName()));
-    }
-    out.println(String.format("    %-18s %s", "e2e", state.verdict().wireName()));
+    StatusCommand.printTable(
+        out,
+        state,
+        local
+            .store()
+            .describe(
+                local.handler().stateStore(local.store().bucket()).objectName(state.sceneId())),
+        false);
     out.println();
-    out.println("  verdict: " + state.sceneId() + " e2e " + state.verdict().wireName());
+    out.println("verdict: " + state.sceneId() + " e2e " + state.verdict().wireName());
   }
 
   private static void checkPassed(SceneState state, List<String> problems) {

@@ -91,6 +91,10 @@ public final class MarkerHandler {
     return config;
   }
 
+  public MeterRegistry meters() {
+    return meters;
+  }
+
   /** The state store used for scenes of {@code bucket}. */
   public SceneStateStore stateStore(String bucket) {
     String stateBucket = config.stateBucket() == null ? bucket : config.stateBucket();

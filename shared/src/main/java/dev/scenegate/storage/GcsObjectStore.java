@@ -58,7 +58,7 @@ public final class GcsObjectStore implements ObjectStore {
     try {
       return Optional.ofNullable(storage.get(BlobId.of(bucket, name))).map(GcsObjectStore::info);
     } catch (RuntimeException e) {
-      throw translate(name, e);
+      throw translate(describe(name), e);
     }
   }
 
@@ -252,6 +252,20 @@ public final class GcsObjectStore implements ObjectStore {
     }
     int code = service.getCode();
     String message = object + ": " + service.getMessage();
+    if (code == 0) {
+      // No HTTP answer at all: name the network failure (unknown host, refused, reset ...).
+      Throwable root = service;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      return new TransientStorageException(
+          object
+              + ": cannot reach Cloud Storage: "
+              + root.getClass().getSimpleName()
+              + ": "
+              + root.getMessage(),
+          failure);
+    }
     if (code == 404) {
       NoSuchFileException missing = new NoSuchFileException(object, null, service.getMessage());
       missing.initCause(failure);
@@ -263,7 +277,7 @@ public final class GcsObjectStore implements ObjectStore {
       conflict.initCause(failure);
       return conflict;
     }
-    if (code == 0 || code == 408 || code == 429 || code >= 500 || service.isRetryable()) {
+    if (code == 408 || code == 429 || code >= 500 || service.isRetryable()) {
       return new TransientStorageException(message + " (HTTP " + code + ")", failure);
     }
     return new IOException(message + " (HTTP " + code + ")", failure);

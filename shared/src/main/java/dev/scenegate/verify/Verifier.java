@@ -9,6 +9,7 @@ import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.ObjectTooLargeException;
 import dev.scenegate.storage.PathEscapesException;
+import dev.scenegate.storage.TransientStorageException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -29,6 +30,9 @@ import java.util.function.LongConsumer;
  * buffer per thread, so memory stays bounded whatever the file sizes.
  */
 public final class Verifier {
+  /** Reads of one file before a transient transfer fault is given up on. */
+  static final int TRANSFER_ATTEMPTS = 3;
+
   private final ObjectStore store;
   private final int threads;
   private final MeterRegistry meters;
@@ -141,11 +145,20 @@ public final class Verifier {
           0);
     }
     Sha256.Digest digest;
-    try (InputStream in = store.open(name, info.get().generation())) {
-      digest = Sha256.of(in, buffer, progress);
-    } catch (NoSuchFileException e) {
-      // Deleted or overwritten between stat and read: what the manifest names is not there.
-      return missing(entry);
+    for (int attempt = 1; ; attempt++) {
+      try (InputStream in = store.open(name, info.get().generation())) {
+        digest = Sha256.of(in, buffer, progress);
+        break;
+      } catch (NoSuchFileException e) {
+        // Deleted or overwritten between stat and read: what the manifest names is not there.
+        return missing(entry);
+      } catch (TransientStorageException e) {
+        // A transfer fault (network, download CRC32C mismatch) says nothing about the stored
+        // bytes: read the same generation again, and give up with the fault, never a verdict.
+        if (attempt >= TRANSFER_ATTEMPTS) {
+          throw e;
+        }
+      }
     }
     if (digest.bytes() != entry.sizeBytes()) {
       return new FileResult(

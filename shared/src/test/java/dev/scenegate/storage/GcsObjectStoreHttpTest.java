@@ -131,6 +131,29 @@ class GcsObjectStoreHttpTest {
   }
 
   @Test
+  void noAnswerAtAllIsTransientAndNamesTheNetworkFailure() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    try (Storage unreachable =
+        StorageOptions.newBuilder()
+            .setHost("http://127.0.0.1:" + closedPort)
+            .setProjectId("p")
+            .setCredentials(NoCredentials.getInstance())
+            .setRetrySettings(ServiceOptions.getNoRetrySettings())
+            .build()
+            .getService()) {
+      TransientStorageException e =
+          assertThrows(
+              TransientStorageException.class,
+              () -> new GcsObjectStore(unreachable, "bkt").stat("scenes/o"));
+      assertTrue(e.getMessage().startsWith("gs://bkt/scenes/o: cannot reach"), e.getMessage());
+      assertTrue(e.getMessage().contains("ConnectException"), e.getMessage());
+    }
+  }
+
+  @Test
   void permissionDeniedIsNotTransient() {
     responder = exchange -> send(exchange, 403, error(403, "forbidden"));
     IOException e = assertThrows(IOException.class, () -> store.stat("o"));

@@ -1,6 +1,8 @@
 package dev.scenegate.testing;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +38,7 @@ public final class Emulators implements BeforeAllCallback, BeforeEachCallback, P
   private static final Object LOCK = new Object();
   private static Started<FakeGcs> gcs;
   private static Started<PubSubEmulator> pubSub;
+  private static Started<FakeGcs> fileBackedGcs;
   private static final Map<String, FakeGcs> NOTIFYING = new HashMap<>();
 
   private final boolean wantGcs;
@@ -100,6 +103,37 @@ public final class Emulators implements BeforeAllCallback, BeforeEachCallback, P
     }
   }
 
+  /**
+   * A second shared fake-gcs-server that keeps objects in files under {@code target/emulators}
+   * ({@link FakeGcs#objectFile}), so a test can corrupt what the server sends without the server
+   * knowing. Started on first use.
+   */
+  public FakeGcs fileBackedGcs() {
+    synchronized (LOCK) {
+      if (fileBackedGcs == null) {
+        EmulatorTools.Located binary = TOOLS.fakeGcsServer();
+        if (!binary.isPresent()) {
+          fileBackedGcs = Started.missing(binary.missingReason());
+        } else {
+          try {
+            Path root = Files.createTempDirectory(EmulatorProcess.logDir(), "fake-gcs-files-");
+            fileBackedGcs =
+                Started.of(
+                    launchGcs(
+                        binary,
+                        "fake-gcs-server-files",
+                        List.of("-backend", "filesystem", "-filesystem-root", root.toString()),
+                        Map.of(),
+                        root));
+          } catch (IOException | RuntimeException e) {
+            fileBackedGcs = Started.failed(e);
+          }
+        }
+      }
+      return fileBackedGcs.get();
+    }
+  }
+
   /** The shared Pub/Sub emulator, started on first use. */
   public PubSubEmulator pubSub() {
     synchronized (LOCK) {
@@ -145,7 +179,8 @@ public final class Emulators implements BeforeAllCallback, BeforeEachCallback, P
               binary,
               "fake-gcs-server-notifying",
               extra,
-              Map.of("PUBSUB_EMULATOR_HOST", emulator.host()));
+              Map.of("PUBSUB_EMULATOR_HOST", emulator.host()),
+              null);
       NOTIFYING.put(key, server);
       return server;
     }
@@ -181,14 +216,19 @@ public final class Emulators implements BeforeAllCallback, BeforeEachCallback, P
       return Started.missing(binary.missingReason());
     }
     try {
-      return Started.of(launchGcs(binary, "fake-gcs-server", List.of(), Map.of()));
+      return Started.of(launchGcs(binary, "fake-gcs-server", List.of(), Map.of(), null));
     } catch (RuntimeException e) {
       return Started.failed(e);
     }
   }
 
+  /** Extra flags may override the defaults (flag parsing keeps the last value). */
   private static FakeGcs launchGcs(
-      EmulatorTools.Located binary, String name, List<String> extra, Map<String, String> env) {
+      EmulatorTools.Located binary,
+      String name,
+      List<String> extra,
+      Map<String, String> env,
+      Path filesystemRoot) {
     try {
       return new FakeGcs(
           EmulatorProcess.start(
@@ -210,7 +250,8 @@ public final class Emulators implements BeforeAllCallback, BeforeEachCallback, P
                 return command;
               },
               env,
-              "/storage/v1/b"));
+              "/storage/v1/b"),
+          filesystemRoot);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + binary.path() + ": " + e.getMessage(), e);
     }

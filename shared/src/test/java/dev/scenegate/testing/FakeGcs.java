@@ -15,10 +15,24 @@ public final class FakeGcs {
   public static final String PROJECT_ID = "test-project";
 
   private final EmulatorProcess process;
+  private final Path filesystemRoot;
   private volatile Storage storage;
 
-  FakeGcs(EmulatorProcess process) {
+  FakeGcs(EmulatorProcess process, Path filesystemRoot) {
     this.process = process;
+    this.filesystemRoot = filesystemRoot;
+  }
+
+  /**
+   * The file holding an object's bytes, for a server from {@link Emulators#fileBackedGcs()}: change
+   * bytes in place (same length) to make the server serve content that no longer matches the
+   * object's recorded CRC32C and MD5, as a corrupting transfer would.
+   */
+  public Path objectFile(String bucket, String name) {
+    if (filesystemRoot == null) {
+      throw new IllegalStateException(this + " keeps objects in memory");
+    }
+    return filesystemRoot.resolve(bucket).resolve(name);
   }
 
   public int port() {
