@@ -12,7 +12,7 @@ final class Await {
 
   private Await() {}
 
-  static void until(Callable<Boolean> condition, Supplier<String> whatWasSeen) throws Exception {
+  static void until(Callable<Boolean> condition, Supplier<?> whatWasSeen) throws Exception {
     long end = System.nanoTime() + DEADLINE.toNanos();
     while (!condition.call()) {
       if (System.nanoTime() > end) {
