@@ -1,17 +1,20 @@
 package dev.scenegate.cli;
 
+import com.google.cloud.BaseServiceException;
 import com.google.cloud.storage.Storage;
 import dev.scenegate.manifest.ChecksumManifest;
 import dev.scenegate.storage.GcsClients;
 import dev.scenegate.storage.GcsConfig;
 import dev.scenegate.storage.GcsObjectStore;
+import dev.scenegate.storage.ObjectStore;
 import java.util.regex.Pattern;
 
 /**
  * Resolves {@code gs://bucket/prefix} targets: a prefix ending in {@code .json} names the manifest
  * object itself, any other prefix (or none) the folder holding {@code source_checksums.json}. The
  * client honours {@code STORAGE_EMULATOR_HOST} and {@code GOOGLE_CLOUD_PROJECT} from the console's
- * environment; elsewhere it uses Application Default Credentials.
+ * environment; elsewhere it uses Application Default Credentials. {@link #bucket} opens a whole
+ * bucket (for {@code check --bucket}).
  */
 final class GcsTargets {
   /** Bucket naming rules of Cloud Storage (lowercase; dots allow up to 222 characters). */
@@ -75,5 +78,35 @@ final class GcsTargets {
 
   private static CliException invalid(String given, String reason) {
     return CliException.usage("invalid gs:// target " + Main.oneLine(given) + ": " + reason);
+  }
+
+  /**
+   * The named bucket as an {@link ObjectStore}, reached as {@link GcsConfig} says (the emulator
+   * under {@code STORAGE_EMULATOR_HOST}, else Application Default Credentials). A malformed name or
+   * a bucket that does not exist is bad input.
+   */
+  static ObjectStore bucket(String name, Console console) throws CliException {
+    String bucket = name.startsWith("gs://") ? name.substring(5) : name;
+    if (bucket.endsWith("/")) {
+      bucket = bucket.substring(0, bucket.length() - 1);
+    }
+    if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
+      throw CliException.usage("invalid bucket name '" + Main.oneLine(name) + "'");
+    }
+    Storage storage = GcsClients.storage(GcsConfig.fromEnvironment(console.env()));
+    try {
+      // One short listing page: needs only storage.objects.list, like everything after it.
+      storage.list(bucket, Storage.BlobListOption.pageSize(1)).getValues().iterator().hasNext();
+    } catch (BaseServiceException e) {
+      if (e.getCode() == 404) {
+        throw new CliException(
+            ExitCodes.BAD_INPUT, "BUCKET_NOT_FOUND", "no such bucket gs://" + bucket);
+      }
+      throw new CliException(
+          ExitCodes.BAD_INPUT,
+          "STORAGE_ERROR",
+          "cannot read bucket gs://" + bucket + ": " + Main.describe(e));
+    }
+    return new GcsObjectStore(storage, bucket);
   }
 }

@@ -28,6 +28,9 @@ public final class Main {
             new VerifyCommand(),
             new ManifestCommand(),
             new StatusCommand(),
+            new CheckCommand(),
+            new RegressionCommand(),
+            new BackfillCommand(),
             new dev.scenegate.local.LocalCommand(),
             new dev.scenegate.local.DemoCommand(),
             new dev.scenegate.devstack.DevStackCommand()));

@@ -1,18 +1,14 @@
 package dev.scenegate.quality;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Finds signs of a mock or dev-only run anywhere in a report, at any depth (the runbook's
+ * Recognises signs of a mock or dev-only run anywhere in a report, at any depth (the runbook's
  * production flags may be echoed in a config or environment section, or per episode). Keys are
  * compared without case, '_' or '-', so {@code use_mock_capture}, {@code useMockCapture} and {@code
  * USE_MOCK_CAPTURE} are the same key. Flag values are read leniently: {@code true}, a non-zero
@@ -40,10 +36,13 @@ import java.util.regex.Pattern;
 final class MockIndicators {
   private MockIndicators() {}
 
+  /** Every finding's message starts with this, so readers can tell indicators from criteria. */
+  static final String PREFIX = "mock indicator ";
+
   /** One indicator found: where (dotted path), what value, and what production needs. */
   record Finding(String path, String value, String expected) {
     String describe() {
-      return "mock indicator " + path + " = " + value + " (" + expected + ")";
+      return PREFIX + path + " = " + value + " (" + expected + ")";
     }
   }
 
@@ -101,54 +100,20 @@ final class MockIndicators {
   private static final Set<String> TRUTHY = Set.of("true", "1", "yes", "on", "y");
   private static final Set<String> FALSY = Set.of("false", "0", "no", "off", "n", "");
 
-  private record Frame(JsonNode node, String path, String key) {}
-
   /**
-   * Every indicator in {@code root}, in document order. Paths in {@code skip} (dotted, e.g. {@code
-   * physics_validation.physx_used}) are left out where a gate checks them as criteria already.
+   * The indicator a scalar field is, or null. {@code key} and {@code parentKey} (the key of the
+   * object holding the field, or of the array holding that object) are {@link #normalize}d; {@code
+   * path} names the field for the message and is only built for a finding.
    */
-  static List<Finding> scan(JsonNode root, Set<String> skip) {
-    List<Finding> findings = new ArrayList<>();
-    // Iterative, so nesting depth is bounded by the parser's limits, not the call stack.
-    Deque<Frame> stack = new ArrayDeque<>();
-    stack.push(new Frame(root, "", ""));
-    while (!stack.isEmpty()) {
-      Frame frame = stack.pop();
-      JsonNode node = frame.node();
-      List<Frame> children = new ArrayList<>();
-      if (node.isObject()) {
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-          Map.Entry<String, JsonNode> field = fields.next();
-          String key = normalize(field.getKey());
-          String path =
-              (frame.path().isEmpty() ? "" : frame.path() + ".") + Json.clip(field.getKey(), 60);
-          JsonNode value = field.getValue();
-          if (!skip.contains(path)) {
-            Rule rule = RULES.get(key);
-            if (rule == null && key.equals("backend") && PHYSICS_PARENTS.contains(frame.key())) {
-              rule = Rule.PHYSX_BACKEND;
-            }
-            if (rule != null && violates(rule, value)) {
-              findings.add(new Finding(path, Json.show(value), rule.expected));
-            }
-          }
-          if (value.isContainerNode()) {
-            children.add(new Frame(value, path, key));
-          }
-        }
-      } else if (node.isArray()) {
-        for (int i = 0; i < node.size(); i++) {
-          if (node.get(i).isContainerNode()) {
-            children.add(new Frame(node.get(i), frame.path() + "[" + i + "]", frame.key()));
-          }
-        }
-      }
-      for (int i = children.size() - 1; i >= 0; i--) {
-        stack.push(children.get(i));
-      }
+  static Finding check(String key, String parentKey, JsonNode value, Supplier<String> path) {
+    Rule rule = RULES.get(key);
+    if (rule == null && key.equals("backend") && PHYSICS_PARENTS.contains(parentKey)) {
+      rule = Rule.PHYSX_BACKEND;
     }
-    return findings;
+    if (rule == null || !violates(rule, value)) {
+      return null;
+    }
+    return new Finding(path.get(), Json.show(value), rule.expected);
   }
 
   private static boolean violates(Rule rule, JsonNode value) {
@@ -195,7 +160,8 @@ final class MockIndicators {
     return value.textValue().trim().toLowerCase(Locale.ROOT);
   }
 
-  private static String normalize(String key) {
+  /** Lowercase without '_', '-' and spaces: the form keys are matched in. */
+  static String normalize(String key) {
     StringBuilder out = new StringBuilder(key.length());
     for (int i = 0; i < key.length(); i++) {
       char c = key.charAt(i);

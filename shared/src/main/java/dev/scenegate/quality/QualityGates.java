@@ -33,12 +33,28 @@ public final class QualityGates {
   public static final String EXPORT_JOB = "geniesim/job.json";
   public static final String EXPORT_MANIFEST = "geniesim/export_manifest.json";
 
-  /** Checked as criteria already; the mock scan would only repeat them. */
-  private static final Set<String> VALIDATION_CRITERIA_PATHS =
-      Set.of("physics_validation.physx_used", "physics_validation.non_physx_episode_count");
+  // What each gate reads from its report. The validation report's PhysX fields are criteria
+  // already; reporting them again as mock indicators would only repeat them.
+  private static final ReportReader.Spec VALIDATION_SPEC =
+      ReportReader.Spec.of(
+              "summary.pass_rate",
+              "summary.average_score",
+              "physics_validation.physx_used",
+              "physics_validation.non_physx_episode_count")
+          .withoutIndicatorsAt(
+              Set.of(
+                  "physics_validation.physx_used", "physics_validation.non_physx_episode_count"));
+  private static final ReportReader.Spec GATE_SPEC =
+      ReportReader.Spec.of("summary.can_proceed", "summary.blocking_failures").withFailedResults();
+  private static final ReportReader.Spec CERTIFICATE_SPEC =
+      ReportReader.Spec.of("validation_passed", "recommended_use");
+  private static final ReportReader.Spec IMPORT_SPEC =
+      ReportReader.Spec.of(
+          "quality.average_score", "quality.threshold", "episodes.passed_validation");
+  private static final ReportReader.Spec EXPORT_SPEC = ReportReader.Spec.of("source_assets");
 
-  /** Per file and per certificate list: enough to act on, not a flood. */
-  private static final int MAX_LISTED = 10;
+  /** Failing certificates spelled out: enough to act on, not a flood. */
+  private static final int MAX_LISTED = ReportReader.MAX_FINDINGS;
 
   private final ObjectStore store;
   private final QualityThresholds thresholds;
@@ -66,10 +82,10 @@ public final class QualityGates {
     Verdict verdict = new Verdict(prefix);
 
     String validationObject = prefix + VALIDATION_REPORT;
+    ReportReader.Loaded validationReport = reader.read(validationObject, VALIDATION_SPEC);
     ObjectNode validation =
         verdict.usable(
-            reader.read(validationObject),
-            "summary.pass_rate, summary.average_score, physics_validation");
+            validationReport, "summary.pass_rate, summary.average_score, physics_validation");
     if (validation != null) {
       verdict.atLeast(
           validationObject, validation, "summary.pass_rate", thresholds.minPassRate(), "pass_rate");
@@ -86,11 +102,10 @@ public final class QualityGates {
           "physics_validation.non_physx_episode_count",
           "non_physx_episode_count");
     }
-    int indicators =
-        mockIndicators(verdict, validationObject, validation, VALIDATION_CRITERIA_PATHS);
+    int indicators = mockIndicators(verdict, validationReport);
 
     String gateObject = prefix + GATE_REPORT;
-    ReportReader.Loaded gate = reader.read(gateObject);
+    ReportReader.Loaded gate = reader.read(gateObject, GATE_SPEC);
     if (gate.missing()) {
       verdict.detail("gate_source", "quality_certificates");
       indicators += certificates(verdict, prefix, gateObject);
@@ -101,14 +116,11 @@ public final class QualityGates {
         int before = verdict.failureCount();
         verdict.isTrue(gateObject, root, "summary.can_proceed", "can_proceed");
         verdict.isZero(gateObject, root, "summary.blocking_failures", "blocking_failures");
-        if (verdict.failureCount() > before) {
-          List<String> failedGates = failedGateIds(root);
-          if (!failedGates.isEmpty()) {
-            verdict.detail("failed_gates", failedGates);
-          }
+        if (verdict.failureCount() > before && !gate.failedResults().isEmpty()) {
+          verdict.detail("failed_gates", gate.failedResults());
         }
       }
-      indicators += mockIndicators(verdict, gateObject, root, Set.of());
+      indicators += mockIndicators(verdict, gate);
     }
     verdict.detail("mock_indicators", indicators);
     return verdict.result(validationObject);
@@ -122,10 +134,10 @@ public final class QualityGates {
     String prefix = scenePrefix(sceneId);
     Verdict verdict = new Verdict(prefix);
     String object = prefix + IMPORT_MANIFEST;
+    ReportReader.Loaded manifest = reader.read(object, IMPORT_SPEC);
     ObjectNode root =
         verdict.usable(
-            reader.read(object),
-            "quality.average_score, quality.threshold, episodes.passed_validation");
+            manifest, "quality.average_score, quality.threshold, episodes.passed_validation");
     if (root != null) {
       double min = thresholds.minQualityScore();
       verdict.atLeast(object, root, "quality.average_score", min, "average_score");
@@ -134,7 +146,7 @@ public final class QualityGates {
       verdict.positive(object, root, "episodes.passed_validation", "passed_validation");
     }
     verdict.detail("min_quality_score", thresholds.minQualityScore());
-    verdict.detail("mock_indicators", mockIndicators(verdict, object, root, Set.of()));
+    verdict.detail("mock_indicators", mockIndicators(verdict, manifest));
     return verdict.result(object);
   }
 
@@ -152,7 +164,8 @@ public final class QualityGates {
       verdict.fail(job, "missing (the Genie Sim job was not recorded)");
     }
     String manifest = prefix + EXPORT_MANIFEST;
-    ObjectNode root = verdict.usable(reader.read(manifest), "source_assets");
+    ReportReader.Loaded loaded = reader.read(manifest, EXPORT_SPEC);
+    ObjectNode root = verdict.usable(loaded, "source_assets");
     if (root != null) {
       JsonNode sourceAssets = root.get("source_assets");
       if (sourceAssets == null || sourceAssets.isNull()) {
@@ -160,10 +173,10 @@ public final class QualityGates {
       } else if (!sourceAssets.isObject()) {
         verdict.fail(
             manifest, "source_assets is " + Json.typeName(sourceAssets) + ", not an object");
-      } else if (sourceAssets.isEmpty()) {
+      } else if (loaded.sizes().getOrDefault("source_assets", 0) == 0) {
         verdict.fail(manifest, "source_assets section is empty");
       } else {
-        verdict.detail("source_assets_entries", sourceAssets.size());
+        verdict.detail("source_assets_entries", loaded.sizes().get("source_assets"));
       }
     }
     return verdict.result(manifest);
@@ -213,7 +226,8 @@ public final class QualityGates {
     // Certificates can be many; each failing one counts, the first MAX_LISTED are spelled out.
     for (String name : names) {
       Verdict one = new Verdict(prefix);
-      ObjectNode root = one.usable(reader.read(name), "validation_passed, recommended_use");
+      ReportReader.Loaded certificate = reader.read(name, CERTIFICATE_SPEC);
+      ObjectNode root = one.usable(certificate, "validation_passed, recommended_use");
       if (root != null) {
         one.isTrue(name, root, "validation_passed", "validation_passed");
         JsonNode use = one.at(name, root, "recommended_use", "needs one of " + accepted);
@@ -226,7 +240,7 @@ public final class QualityGates {
           }
         }
       }
-      indicators += mockIndicators(one, name, root, Set.of());
+      indicators += mockIndicators(one, certificate);
       if (one.failed()) {
         failedCertificates++;
         if (failedCertificates <= MAX_LISTED) {
@@ -247,43 +261,18 @@ public final class QualityGates {
     return indicators;
   }
 
-  /** Adds a failure per mock indicator in {@code root} (a few spelled out); returns the count. */
-  private static int mockIndicators(
-      Verdict verdict, String object, ObjectNode root, Set<String> skip) {
-    if (root == null) {
+  /** Adds a failure per mock indicator the report holds (a few spelled out); returns the count. */
+  private static int mockIndicators(Verdict verdict, ReportReader.Loaded report) {
+    if (!report.ok()) {
       return 0;
     }
-    List<MockIndicators.Finding> findings = MockIndicators.scan(root, skip);
-    for (int i = 0; i < findings.size() && i < MAX_LISTED; i++) {
-      verdict.fail(object, findings.get(i).describe());
+    for (MockIndicators.Finding finding : report.findings()) {
+      verdict.fail(report.object(), finding.describe());
     }
-    if (findings.size() > MAX_LISTED) {
-      verdict.fail(object, "and " + (findings.size() - MAX_LISTED) + " more mock indicators");
+    int more = report.findingCount() - report.findings().size();
+    if (more > 0) {
+      verdict.fail(report.object(), "and " + more + " more mock indicators");
     }
-    return findings.size();
-  }
-
-  /** gate_id of each failed result in a gate report, to name what blocks; untrusted, clipped. */
-  private static List<String> failedGateIds(ObjectNode root) {
-    List<String> ids = new ArrayList<>();
-    JsonNode results = root.get("results");
-    if (results == null || !results.isArray()) {
-      return ids;
-    }
-    for (JsonNode result : results) {
-      JsonNode passed = result.get("passed");
-      JsonNode id = result.get("gate_id");
-      if (passed != null
-          && passed.isBoolean()
-          && !passed.booleanValue()
-          && id != null
-          && id.isTextual()) {
-        ids.add(Json.clip(id.textValue(), 80));
-        if (ids.size() == MAX_LISTED) {
-          break;
-        }
-      }
-    }
-    return ids;
+    return report.findingCount();
   }
 }

@@ -483,6 +483,40 @@ class QualityGatesTest {
     }
 
     @Test
+    void manyIndicatorsAreCountedNotAllListed() throws IOException {
+      StringBuilder episodes = new StringBuilder();
+      for (int i = 0; i < 13; i++) {
+        episodes.append(i == 0 ? "" : ",").append("{ \"capture_mode\": \"mock\" }");
+      }
+      put(
+          VALIDATION,
+          validation("0.95", "0.91", "true", "0")
+              .replace("\"summary\"", "\"episodes\": [" + episodes + "], \"summary\""));
+      put(GATE, gateReport("true", "0"));
+      GateResult result = gates().episodes(SCENE);
+      assertEquals(11, result.failures().size(), result.failures().toString());
+      assertFailure(result, "mock indicator episodes[9].capture_mode = \"mock\"");
+      assertFailure(result, "and 3 more mock indicators");
+      assertEquals(13, result.details().get("mock_indicators"));
+    }
+
+    @Test
+    void indicatorsAreFoundAtAnyDepthAndInArrays() throws IOException {
+      put(
+          VALIDATION,
+          validation("0.95", "0.91", "true", "0")
+              .replace(
+                  "\"summary\"",
+                  "\"runs\": [[{ \"physics\": [{ \"backend\": \"bullet\" }] }]],"
+                      + " \"a\": { \"b\": { \"c\": { \"isMock\": 1 } } }, \"summary\""));
+      put(GATE, gateReport("true", "0"));
+      GateResult result = gates().episodes(SCENE);
+      assertFailure(result, "mock indicator runs[0][0].physics[0].backend = \"bullet\"");
+      assertFailure(result, "mock indicator a.b.c.isMock = 1 (production needs false)");
+      assertEquals(2, result.details().get("mock_indicators"));
+    }
+
+    @Test
     void hostileValuesAreClippedToOneLine() throws IOException {
       put(VALIDATION, validation("0.95", "0.91", "true", "0"));
       put(
@@ -555,6 +589,23 @@ class QualityGatesTest {
       assertFailure(
           gates().episodes(SCENE),
           "episodes/quality/validation_report.json: over the 16777216-byte limit for reports");
+    }
+
+    @Test
+    void reportLinkedOutsideTheBucketIsNotRead(@TempDir Path outside) throws IOException {
+      Path secret = outside.resolve("secret.json");
+      Files.writeString(secret, validation("0.95", "0.91", "true", "0"));
+      Path link = root.resolve(VALIDATION);
+      Files.createDirectories(link.getParent());
+      Files.createSymbolicLink(link, secret);
+      put(GATE, gateReport("true", "0"));
+      GateResult result = gates().episodes(SCENE);
+      assertEquals(
+          List.of(
+              "episodes/quality/validation_report.json: refused: a link leading outside the"
+                  + " bucket folder (needed for summary.pass_rate, summary.average_score,"
+                  + " physics_validation)"),
+          result.failures());
     }
 
     @Test

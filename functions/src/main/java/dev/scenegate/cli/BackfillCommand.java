@@ -1,0 +1,522 @@
+package dev.scenegate.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenegate.backfill.ArtifactType;
+import dev.scenegate.backfill.BackfillConfig;
+import dev.scenegate.backfill.BackfillEngine;
+import dev.scenegate.backfill.BackfillListener;
+import dev.scenegate.backfill.BackfillScope;
+import dev.scenegate.backfill.BackfillSummary;
+import dev.scenegate.backfill.ByteRate;
+import dev.scenegate.backfill.Checkpoint;
+import dev.scenegate.backfill.CheckpointStore;
+import dev.scenegate.backfill.Counts;
+import dev.scenegate.backfill.DriftEvent;
+import dev.scenegate.backfill.FileCheckpointStore;
+import dev.scenegate.backfill.ManifestNote;
+import dev.scenegate.backfill.ObjectCheckpointStore;
+import dev.scenegate.backfill.RateLimiter;
+import dev.scenegate.backfill.Shard;
+import dev.scenegate.backfill.Skipped;
+import dev.scenegate.backfill.TokenBucket;
+import dev.scenegate.events.EventJson;
+import dev.scenegate.events.EventPublisher;
+import dev.scenegate.events.LocalEventPublisher;
+import dev.scenegate.events.PubSubConfig;
+import dev.scenegate.events.PubSubEventPublisher;
+import dev.scenegate.events.Topic;
+import dev.scenegate.storage.GcsClients;
+import dev.scenegate.storage.GcsConfig;
+import dev.scenegate.storage.GcsObjectStore;
+import dev.scenegate.storage.LocalObjectStore;
+import dev.scenegate.storage.ObjectStore;
+import dev.scenegate.verify.Verifier;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * {@code scenegate backfill TARGET ...}: records a SHA-256 in the metadata of every scene asset and
+ * source image (see {@link BackfillEngine}), as a one-off command or as a Cloud Run Job task.
+ */
+public final class BackfillCommand implements Command {
+  /** Lists at most this many skipped objects / drift events in the table (JSON has all). */
+  private static final int TABLE_LIST_LIMIT = 50;
+
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
+
+  /** Seconds a SIGTERM'd task gets to finish its in-flight objects and write its checkpoint. */
+  private static final long SHUTDOWN_GRACE_SECONDS = 8;
+
+  @Override
+  public String name() {
+    return "backfill";
+  }
+
+  @Override
+  public String summary() {
+    return "record a SHA-256 for every scene asset and source image (resumable)";
+  }
+
+  @Override
+  public String help() {
+    return """
+        usage: scenegate backfill TARGET [--max-rate R] [--threads N] [--dry-run]
+                                         [--types T[,T]] [--json] [--checkpoint FILE] [--restart]
+                                         [--pubsub-project P] [--alerts-topic T] [--alerts-file F]
+
+        Makes sure every object under scenes/<id>/assets/ and every scenes/<id>/source_image.png
+        has its SHA-256 recorded in its custom metadata (sha256, size-bytes, sha256-computed-at,
+        sha256-generation), written with an if-metageneration-match precondition, and creates a
+        source_checksums.json for folders that have none (create-only: an existing manifest is
+        never rewritten). Objects whose recorded hash is current for their generation are not
+        read. Files are streamed through SHA-256, never held in memory. Manifests and dot-named
+        markers are not hash targets. Order: artifact type, then object name.
+
+        Drift (a recorded hash, in metadata or an existing manifest, that disagrees with the
+        content) is logged at CRITICAL, published as a "drift" alert and then overwritten with
+        the new hash (the old one is kept in sha256-drifted-from). It is never suppressed; a
+        disagreement with a manifest that an earlier run already alerted is counted as
+        known_drift and not alerted again.
+
+        TARGET   gs://BUCKET/scenes/ (or gs://BUCKET), or a local folder acting as the bucket
+                 root (holding scenes/), or the scenes/ folder itself
+
+        options:
+          --max-rate R       cap on bytes read per second, a token bucket shared by all threads:
+                             50MB/s (MB = 10^6 bytes), 64MiB/s (MiB = 2^20), B/s, KB/s, KiB/s,
+                             GB/s, GiB/s (default: unlimited)
+          --threads N        objects hashed in parallel (default: available cores)
+          --dry-run          list and stat only: read no content, write nothing (no metadata,
+                             manifests, checkpoint or alerts); report how many objects and bytes
+                             would be hashed and which manifests would be created
+          --types T[,T]      artifact types to backfill: asset, source_image (default: both)
+          --json             print the summary as one JSON object on stdout
+          --checkpoint FILE  keep the checkpoint in a local file instead of the bucket object
+                             _scenegate/backfill/checkpoint-<task>-of-<count>.json
+          --restart          ignore an unfinished checkpoint and start from the beginning
+          --checkpoint-every N   write the checkpoint after every N objects (default 100) and
+                             at least every 30 s
+          --stop-after N     stop cleanly after about N objects, as if interrupted (the summary
+                             says complete: false; the next run resumes)
+          --progress-interval S  seconds between progress lines when stderr is not a terminal
+                             (default 10); a terminal gets a progress bar
+          --pubsub-project P, --alerts-topic T
+                             publish drift alerts to Pub/Sub topic T in project P (defaults from
+                             GOOGLE_CLOUD_PROJECT and CHECKSUM_ALERTS_TOPIC; Pub/Sub is used when
+                             either option or CHECKSUM_ALERTS_TOPIC is set)
+          --alerts-file F    otherwise append alerts as JSON lines to F (default: stderr)
+
+        Cloud Run Job: with CLOUD_RUN_TASK_INDEX / CLOUD_RUN_TASK_COUNT set, this task takes the
+        scenes whose id hashes to its index (first 8 bytes of SHA-256(scene_id) mod COUNT), keeps
+        its own checkpoint and needs no coordination beyond the bucket. On SIGTERM it finishes
+        the objects in flight and writes its checkpoint.
+
+        exit codes: 0 done, nothing to report (objects that vanished are listed, not failures)
+                    1 drift was found, or objects could not be read or their alert not sent
+                    2 bad input (bad target or options, the listing or checkpoint failed)
+        """;
+  }
+
+  @Override
+  public Set<String> flags() {
+    return Set.of("dry-run", "json", "restart");
+  }
+
+  @Override
+  public Set<String> valueOptions() {
+    return Set.of(
+        "max-rate",
+        "threads",
+        "types",
+        "checkpoint",
+        "checkpoint-every",
+        "stop-after",
+        "progress-interval",
+        "pubsub-project",
+        "alerts-topic",
+        "alerts-file");
+  }
+
+  @Override
+  public int run(Args args, Console console) throws Exception {
+    boolean json = args.flag("json");
+    String given = args.positional().isEmpty() ? null : args.positional().get(0);
+    try {
+      return execute(args, console, json);
+    } catch (CliException e) {
+      if (!json) {
+        throw e;
+      }
+      ObjectNode root = EventJson.MAPPER.createObjectNode();
+      root.put("target", given);
+      ObjectNode error = root.putObject("error");
+      error.put("kind", e.kind());
+      error.put("message", Main.oneLine(e.getMessage()));
+      console.out().println(root);
+      console.err().println("scenegate backfill: " + Main.oneLine(e.getMessage()));
+      return e.exitCode();
+    }
+  }
+
+  private int execute(Args args, Console console, boolean json) throws Exception {
+    String given = args.expectPositional(1, "TARGET").get(0);
+    int threads = args.positiveInt("threads", Verifier.defaultThreads(), 256);
+    RateLimiter limiter = RateLimiter.unlimited();
+    if (args.value("max-rate") != null) {
+      try {
+        limiter = TokenBucket.of(ByteRate.parse(args.value("max-rate")));
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("--max-rate: " + e.getMessage());
+      }
+    }
+    Set<ArtifactType> types = types(args.value("types"));
+    Shard shard = shard(console);
+    int checkpointEvery =
+        args.positiveInt("checkpoint-every", BackfillConfig.DEFAULT_CHECKPOINT_EVERY, 1_000_000);
+    int stopAfter = args.positiveInt("stop-after", Integer.MAX_VALUE, Integer.MAX_VALUE);
+    int progressSeconds = args.positiveInt("progress-interval", 10, 86_400);
+    boolean dryRun = args.flag("dry-run");
+    BackfillConfig config =
+        BackfillConfig.of(threads)
+            .withTypes(types)
+            .withShard(shard)
+            .withDryRun(dryRun)
+            .withRestart(args.flag("restart"))
+            .withCheckpointEvery(checkpointEvery, BackfillConfig.DEFAULT_CHECKPOINT_INTERVAL);
+
+    ObjectStore store = store(given, console);
+    CheckpointStore checkpoints =
+        args.value("checkpoint") != null
+            ? new FileCheckpointStore(localPath(args.value("checkpoint"), "--checkpoint"))
+            : new ObjectCheckpointStore(store, Checkpoint.objectName(shard));
+
+    try (EventPublisher alerts = alerts(args, console, dryRun);
+        BackfillProgress progress =
+            console.interactive() && !json
+                ? BackfillProgress.bar(console.err())
+                : BackfillProgress.lines(console.err(), Duration.ofSeconds(progressSeconds))) {
+      BackfillEngine engine =
+          new BackfillEngine(
+              store,
+              alerts,
+              new SimpleMeterRegistry(),
+              Clock.systemUTC(),
+              limiter,
+              config,
+              checkpoints);
+      AtomicLong finished = new AtomicLong();
+      BackfillListener listener =
+          new BackfillListener() {
+            @Override
+            public void planned(long objects, long filesToHash, long bytesToHash) {
+              progress.planned(objects, filesToHash, bytesToHash);
+            }
+
+            @Override
+            public void hashed(long bytes) {
+              progress.hashed(bytes);
+            }
+
+            @Override
+            public void finished(dev.scenegate.backfill.Artifact artifact, String outcome) {
+              finished.incrementAndGet();
+              progress.finished(artifact, outcome);
+            }
+          };
+      AtomicBoolean terminated = new AtomicBoolean();
+      BooleanSupplier stop = () -> terminated.get() || finished.get() >= stopAfter;
+      CountDownLatch ended = new CountDownLatch(1);
+      Thread hook =
+          new Thread(
+              () -> {
+                // Cloud Run sends SIGTERM before killing a task: finish what is in flight and
+                // write the checkpoint, so the retry resumes without re-hashing.
+                terminated.set(true);
+                try {
+                  ended.await(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "scenegate-backfill-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        BackfillSummary summary = engine.run(listener, stop);
+        progress.close();
+        if (json) {
+          console.out().println(summary.toJson());
+        } else {
+          printTable(console.out(), summary);
+        }
+        console.out().flush();
+        return summary.hasFindings() ? ExitCodes.FAILED : ExitCodes.OK;
+      } finally {
+        // After the summary is out: a SIGTERM'd JVM halts as soon as the hook returns.
+        ended.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // shutting down already: the hook is running and sees the latch released
+        }
+      }
+    }
+  }
+
+  // ---- arguments ----
+
+  static Set<ArtifactType> types(String value) throws CliException {
+    if (value == null) {
+      return EnumSet.allOf(ArtifactType.class);
+    }
+    Set<ArtifactType> types = EnumSet.noneOf(ArtifactType.class);
+    for (String part : value.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      types.add(
+          ArtifactType.fromWireName(part)
+              .orElseThrow(
+                  () ->
+                      CliException.usage(
+                          "--types: unknown artifact type '"
+                              + part.strip()
+                              + "' (known: asset, source_image)")));
+    }
+    if (types.isEmpty()) {
+      throw CliException.usage("--types: name at least one of asset, source_image");
+    }
+    return types;
+  }
+
+  /** This task's shard, from the Cloud Run Job environment (one shard when unset). */
+  static Shard shard(Console console) throws CliException {
+    String index = console.env("CLOUD_RUN_TASK_INDEX", null);
+    String count = console.env("CLOUD_RUN_TASK_COUNT", null);
+    if (index == null && count == null) {
+      return Shard.all();
+    }
+    try {
+      return Shard.of(
+          index == null ? 0 : Integer.parseInt(index.strip()),
+          count == null ? 1 : Integer.parseInt(count.strip()));
+    } catch (NumberFormatException e) {
+      throw CliException.usage(
+          "CLOUD_RUN_TASK_INDEX / CLOUD_RUN_TASK_COUNT must be whole numbers, got '"
+              + index
+              + "' / '"
+              + count
+              + "'");
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("CLOUD_RUN_TASK_INDEX / CLOUD_RUN_TASK_COUNT: " + e.getMessage());
+    }
+  }
+
+  /** The bucket: {@code gs://BUCKET[/scenes[/]]} or a local folder acting as its root. */
+  static ObjectStore store(String given, Console console) throws CliException {
+    if (given.startsWith("gs://")) {
+      String rest = given.substring("gs://".length());
+      int slash = rest.indexOf('/');
+      String bucket = slash < 0 ? rest : rest.substring(0, slash);
+      String prefix = slash < 0 ? "" : rest.substring(slash + 1);
+      if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
+        throw CliException.usage("not a bucket name in " + given);
+      }
+      if (!(prefix.isEmpty() || prefix.equals("scenes") || prefix.equals("scenes/"))) {
+        throw CliException.usage(
+            "TARGET must be gs://BUCKET/scenes/ or gs://BUCKET (the backfill covers every scene),"
+                + " got "
+                + given);
+      }
+      return new GcsObjectStore(
+          GcsClients.storage(GcsConfig.fromEnvironment(console.env())), bucket);
+    }
+    Path path = localPath(given, "TARGET");
+    if (!Files.isDirectory(path)) {
+      throw CliException.usage("no such folder: " + given);
+    }
+    String scenes =
+        BackfillScope.SCENES_PREFIX.substring(0, BackfillScope.SCENES_PREFIX.length() - 1);
+    if (Files.isDirectory(path.resolve(scenes))) {
+      return new LocalObjectStore(path);
+    }
+    if (path.getFileName() != null
+        && path.getFileName().toString().equals(scenes)
+        && path.getParent() != null) {
+      return new LocalObjectStore(path.getParent());
+    }
+    throw CliException.usage(
+        "no scenes/ folder in " + given + " (TARGET is the bucket root or its scenes/ folder)");
+  }
+
+  private static Path localPath(String given, String what) throws CliException {
+    try {
+      return Path.of(given).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw CliException.usage(what + ": invalid path " + given);
+    }
+  }
+
+  /** Pub/Sub when asked for (options or CHECKSUM_ALERTS_TOPIC), else JSON lines locally. */
+  private static EventPublisher alerts(Args args, Console console, boolean dryRun)
+      throws CliException {
+    String project = args.value("pubsub-project");
+    String topic = args.value("alerts-topic");
+    boolean pubSub =
+        project != null || topic != null || console.env("CHECKSUM_ALERTS_TOPIC", null) != null;
+    if (pubSub && !dryRun) {
+      PubSubConfig config = PubSubConfig.fromEnvironment(console.env());
+      if (project != null) {
+        config =
+            new PubSubConfig(
+                project, config.emulatorHost(), config.topicNames(), config.publishTimeout());
+      }
+      if (topic != null) {
+        config = config.withTopicName(Topic.CHECKSUM_ALERTS, topic);
+      }
+      try {
+        config.topicPath(Topic.CHECKSUM_ALERTS);
+      } catch (IllegalStateException e) {
+        throw CliException.usage(
+            "drift alerts go to Pub/Sub but no project is known: pass --pubsub-project or set"
+                + " GOOGLE_CLOUD_PROJECT");
+      }
+      return new PubSubEventPublisher(config);
+    }
+    if (args.value("alerts-file") != null) {
+      return new LocalEventPublisher(
+          localPath(args.value("alerts-file"), "--alerts-file"), null, Clock.systemUTC());
+    }
+    return new LocalEventPublisher(null, console.err(), Clock.systemUTC());
+  }
+
+  // ---- output ----
+
+  static void printTable(PrintStream out, BackfillSummary s) {
+    out.printf(
+        "backfill %s  task %d of %d%s%s%n",
+        shown(s.target()),
+        s.shard().index(),
+        s.shard().count(),
+        s.dryRun() ? "  DRY RUN (nothing read or written)" : "",
+        s.complete() ? "" : "  STOPPED before the end (run again to resume)");
+    if (s.resumedFrom() != null) {
+      out.printf(
+          "resumed after %s (totals include the earlier runs)%n", shown(s.resumedFrom().name()));
+    }
+    String updated = s.dryRun() ? "to hash" : "updated";
+    out.printf(
+        "%-14s %9s %9s %9s %7s %9s %11s %14s%n",
+        "artifact type",
+        "scanned",
+        updated,
+        "current",
+        "drift",
+        "no file",
+        "unreadable",
+        s.dryRun() ? "bytes to hash" : "bytes hashed");
+    for (ArtifactType type : s.types()) {
+      row(out, type.wireName(), s.countsOf(type), s.dryRun());
+    }
+    row(out, "total", s.total(), s.dryRun());
+    Counts t = s.total();
+    if (t.knownDrift() > 0) {
+      out.printf(
+          "known drift: %d (disagreements with a manifest already alerted by an earlier run)%n",
+          t.knownDrift());
+    }
+    if (t.skippedAlertFailed() > 0) {
+      out.printf(
+          "drift alerts not published: %d (hash not recorded; the next run reports them again)%n",
+          t.skippedAlertFailed());
+    }
+    out.printf(
+        "manifests %s: %d   existing (left as they are): %d%n",
+        s.dryRun() ? "to create" : "created", s.manifestsCreated().size(), s.manifestsExisting());
+    for (ManifestNote note : s.manifestsNotCreated()) {
+      out.printf("  not created  %s: %s%n", shown(note.object()), shown(note.reason()));
+    }
+    for (ManifestNote note : s.manifestsInvalid()) {
+      out.printf("  invalid      %s: %s%n", shown(note.object()), shown(note.reason()));
+    }
+    List<DriftEvent> drift = s.drift();
+    if (!drift.isEmpty()) {
+      out.println("drift:");
+      for (DriftEvent d : drift.subList(0, Math.min(drift.size(), TABLE_LIST_LIMIT))) {
+        out.printf("  %s  #%d%n", shown(d.object()), d.generation());
+        if (d.metadataSha256() != null) {
+          out.printf("    metadata had %s%n", shown(d.metadataSha256()));
+        }
+        if (d.manifestSha256() != null) {
+          out.printf("    manifest has %s (%s)%n", d.manifestSha256(), shown(d.manifest()));
+        }
+        out.printf("    content is   %s%n", d.actualSha256());
+      }
+      more(out, drift.size());
+    }
+    List<Skipped> skipped = s.skipped();
+    if (!skipped.isEmpty()) {
+      out.println("skipped:");
+      for (Skipped k : skipped.subList(0, Math.min(skipped.size(), TABLE_LIST_LIMIT))) {
+        out.printf(
+            "  %-12s %s%s%n",
+            k.reason(),
+            shown(k.object()),
+            k.detail() == null ? "" : "  (" + shown(k.detail()) + ")");
+      }
+      more(out, skipped.size());
+    }
+    out.printf(
+        "this run: %d files, %s hashed in %.1f s%n",
+        s.thisRunFilesHashed(), Progress.bytes(s.thisRunBytesHashed()), s.durationMs() / 1000.0);
+  }
+
+  private static void row(PrintStream out, String label, Counts c, boolean dryRun) {
+    out.printf(
+        "%-14s %9d %9d %9d %7d %9d %11d %14s%n",
+        label,
+        c.scanned(),
+        dryRun ? c.wouldUpdate() : c.updated(),
+        c.alreadyCurrent(),
+        c.driftEvents(),
+        c.skippedNoFile(),
+        c.skippedUnreadable() + c.skippedAlertFailed(),
+        Progress.bytes(dryRun ? c.bytesToHash() : c.bytesHashed()));
+  }
+
+  /** Object names can hold any character: escape control characters so a row stays one line. */
+  static String shown(String text) {
+    if (text == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static void more(PrintStream out, int size) {
+    if (size > TABLE_LIST_LIMIT) {
+      out.printf("  ... and %d more (see --json)%n", size - TABLE_LIST_LIMIT);
+    }
+  }
+}

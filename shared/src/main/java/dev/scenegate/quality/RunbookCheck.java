@@ -1,0 +1,445 @@
+package dev.scenegate.quality;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scenegate.manifest.ChecksumManifest;
+import dev.scenegate.manifest.ManifestInvalidException;
+import dev.scenegate.verify.FileFailure;
+import dev.scenegate.verify.ManifestMissingException;
+import dev.scenegate.verify.VerificationReport;
+import dev.scenegate.verify.Verifier;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates every pass/fail criterion of the production runbook (seed 002) for one scene, on
+ * demand: each stage's markers are present, the checksum manifests verify, the episode quality gate
+ * preflight, the Genie Sim export and import gates, and no mock-fallback indicators. The checks are
+ * the ones the marker function runs ({@link QualityGates}, {@link Verifier}); this class only lays
+ * their verdicts out as criteria.
+ *
+ * <p>A stage whose marker is missing fails on the marker; its other criteria are {@code SKIP}
+ * (nothing to vouch for yet). With {@code "use_geniesim": false} in {@code config.json} the two
+ * Genie Sim stages are {@code SKIP}.
+ */
+public final class RunbookCheck {
+  static final String CONFIG = "config.json";
+
+  private static final int MAX_FILE_ROWS = 10;
+
+  /** A stage of the DESIGN table with the markers that say it is done. */
+  private record StageMarkers(String stage, List<String> markers) {}
+
+  private static final List<StageMarkers> STAGES =
+      List.of(
+          new StageMarkers("source_image", List.of(ChecksumManifest.FILE_NAME)),
+          new StageMarkers("regen3d", List.of("assets/.regen3d_complete")),
+          new StageMarkers(
+              "variation_assets", List.of("variation_assets/.variation_pipeline_complete")),
+          new StageMarkers("usd", List.of("usd/.usd_complete")),
+          new StageMarkers(
+              "geniesim_export",
+              List.of("geniesim/.geniesim_submitted", "geniesim/.geniesim_complete")),
+          new StageMarkers("episodes", List.of("episodes/.episodes_complete")),
+          new StageMarkers("geniesim_import", List.of("geniesim/.geniesim_import_complete")),
+          new StageMarkers("dwm", List.of("dwm/.dwm_complete")));
+
+  private static final String ASSETS_MANIFEST = "assets/" + ChecksumManifest.FILE_NAME;
+
+  private final QualityGates gates;
+  private final Verifier verifier;
+  private final ReportReader reader;
+
+  public RunbookCheck(QualityGates gates, Verifier verifier) {
+    this.gates = gates;
+    this.verifier = verifier;
+    this.reader = new ReportReader(gates.store());
+  }
+
+  /** Thrown when nothing at all is stored under {@code scenes/<scene_id>/}. */
+  public static final class SceneNotFoundException extends Exception {
+    public SceneNotFoundException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * @throws IllegalArgumentException for a scene_id outside the DESIGN pattern
+   * @throws SceneNotFoundException when the scene folder holds no objects
+   * @throws IOException on a storage fault
+   */
+  public CheckReport run(String sceneId) throws IOException, SceneNotFoundException {
+    String prefix = QualityGates.scenePrefix(sceneId);
+    if (gates.store().list(prefix).isEmpty()) {
+      throw new SceneNotFoundException(
+          "no scene folder " + prefix + " in " + gates.store().bucket());
+    }
+    List<CheckCriterion> rows = new ArrayList<>();
+    boolean useGeniesim = config(prefix, rows);
+
+    Map<String, Boolean> done = new HashMap<>();
+    for (StageMarkers stage : STAGES) {
+      boolean skipped = !useGeniesim && stage.stage().startsWith("geniesim_");
+      boolean all = true;
+      for (String marker : stage.markers()) {
+        String object = prefix + marker;
+        if (skipped) {
+          rows.add(
+              CheckCriterion.skip(
+                  stage.stage(), "marker " + baseName(marker) + " present", object, skipReason()));
+          continue;
+        }
+        boolean present = reader.exists(object);
+        all &= present;
+        rows.add(
+            present
+                ? CheckCriterion.pass(
+                    stage.stage(), "marker " + baseName(marker) + " present", object, "")
+                : CheckCriterion.fail(
+                    stage.stage(),
+                    "marker " + baseName(marker) + " present",
+                    object,
+                    "missing: the stage has not completed"));
+      }
+      done.put(stage.stage(), all && !skipped);
+      switch (stage.stage()) {
+        case "source_image" ->
+            checksums(
+                rows,
+                stage.stage(),
+                "source image checksums verify",
+                prefix + ChecksumManifest.FILE_NAME,
+                all,
+                "marker missing");
+        case "usd" ->
+            // One assets manifest vouched for by three stages: verified once, after all three.
+            checksums(
+                rows,
+                "regen3d",
+                "asset checksums verify",
+                prefix + ASSETS_MANIFEST,
+                done.get("regen3d") || done.get("variation_assets") || done.get("usd"),
+                "no regen3d, variation_assets or usd marker");
+        case "geniesim_export" -> {
+          if (skipped || !all) {
+            rows.add(
+                notEvaluated(
+                    stage.stage(),
+                    "Genie Sim export checks",
+                    prefix + QualityGates.EXPORT_MANIFEST,
+                    skipped));
+          } else {
+            exportRows(rows, prefix, gates.geniesimExport(sceneId));
+          }
+        }
+        case "episodes" -> {
+          if (!all) {
+            rows.add(
+                notEvaluated(
+                    stage.stage(),
+                    "quality gate preflight",
+                    prefix + QualityGates.VALIDATION_REPORT,
+                    false));
+          } else {
+            episodeRows(rows, prefix, gates.episodes(sceneId));
+          }
+        }
+        case "geniesim_import" -> {
+          if (skipped || !all) {
+            rows.add(
+                notEvaluated(
+                    stage.stage(),
+                    "import manifest checks",
+                    prefix + QualityGates.IMPORT_MANIFEST,
+                    skipped));
+          } else {
+            importRows(rows, prefix, gates.geniesimImport(sceneId));
+          }
+        }
+        default -> {}
+      }
+    }
+    return new CheckReport(sceneId, prefix, rows);
+  }
+
+  private static String skipReason() {
+    return "skipped: config.json has use_geniesim false";
+  }
+
+  private static CheckCriterion notEvaluated(
+      String stage, String criterion, String object, boolean skipped) {
+    return CheckCriterion.skip(
+        stage,
+        criterion,
+        object,
+        skipped ? skipReason() : "not evaluated: the stage's marker is missing");
+  }
+
+  /** Reads config.json (optional); returns whether the Genie Sim stages run. */
+  private boolean config(String prefix, List<CheckCriterion> rows) throws IOException {
+    String object = prefix + CONFIG;
+    ReportReader.Loaded loaded = reader.read(object, ReportReader.Spec.of("use_geniesim"));
+    if (loaded.missing()) {
+      return true;
+    }
+    String criterion = "config.json readable";
+    if (!loaded.ok()) {
+      rows.add(CheckCriterion.fail("scene", criterion, object, loaded.problem()));
+      return true;
+    }
+    JsonNode use = loaded.root().get("use_geniesim");
+    if (use == null || use.isNull()) {
+      rows.add(CheckCriterion.pass("scene", criterion, object, "use_geniesim not set (true)"));
+      return true;
+    }
+    if (!use.isBoolean()) {
+      rows.add(
+          CheckCriterion.fail(
+              "scene",
+              criterion,
+              object,
+              "use_geniesim is " + Json.typeName(use) + " " + Json.show(use) + ", not true/false"));
+      return true;
+    }
+    rows.add(CheckCriterion.pass("scene", criterion, object, "use_geniesim " + use.asBoolean()));
+    return use.booleanValue();
+  }
+
+  private void checksums(
+      List<CheckCriterion> rows,
+      String stage,
+      String criterion,
+      String manifest,
+      boolean run,
+      String whyNot)
+      throws IOException {
+    if (!run) {
+      rows.add(CheckCriterion.skip(stage, criterion, manifest, "not evaluated: " + whyNot));
+      return;
+    }
+    VerificationReport report;
+    try {
+      report = verifier.verify(manifest, false);
+    } catch (ManifestMissingException e) {
+      rows.add(CheckCriterion.fail(stage, criterion, manifest, "manifest missing"));
+      return;
+    } catch (ManifestInvalidException e) {
+      rows.add(
+          CheckCriterion.fail(
+              stage, criterion, manifest, "manifest invalid: " + Json.clip(e.getMessage(), 200)));
+      return;
+    }
+    if (report.ok()) {
+      rows.add(
+          CheckCriterion.pass(
+              stage,
+              criterion,
+              manifest,
+              report.filesChecked()
+                  + (report.filesChecked() == 1 ? " file, " : " files, ")
+                  + report.bytesHashed()
+                  + " bytes hashed"));
+      return;
+    }
+    String folder = parentOf(manifest);
+    List<FileFailure> failures = report.failures();
+    for (int i = 0; i < failures.size() && i < MAX_FILE_ROWS; i++) {
+      FileFailure f = failures.get(i);
+      rows.add(
+          CheckCriterion.fail(
+              stage,
+              criterion,
+              folder + f.path(),
+              f.kind() + " against " + baseName(manifest) + describe(f)));
+    }
+    if (failures.size() > MAX_FILE_ROWS) {
+      rows.add(
+          CheckCriterion.fail(
+              stage,
+              criterion,
+              manifest,
+              "and "
+                  + (failures.size() - MAX_FILE_ROWS)
+                  + " more of "
+                  + report.filesChecked()
+                  + " files failed"));
+    }
+  }
+
+  private static String describe(FileFailure f) {
+    return switch (f.kind()) {
+      case SIZE_MISMATCH -> ": expected " + f.expectedSize() + " bytes, found " + f.actualSize();
+      case SHA256_MISMATCH ->
+          ": expected sha256 " + f.expectedSha256() + ", found " + f.actualSha256();
+      default -> "";
+    };
+  }
+
+  private static final String MOCK = "no mock fallback indicators";
+
+  private void episodeRows(List<CheckCriterion> rows, String prefix, GateResult result) {
+    String stage = "episodes";
+    String validation = prefix + QualityGates.VALIDATION_REPORT;
+    String gateReport = prefix + QualityGates.GATE_REPORT;
+    boolean certificates = "quality_certificates".equals(result.details().get("gate_source"));
+    String gateCriterion =
+        certificates ? "quality certificates accepted (legacy fallback)" : "quality gate report";
+    String gateObject =
+        certificates ? prefix + "episodes/**/" + QualityGates.CERTIFICATE_NAME : gateReport;
+    String thresholds = "validation report thresholds";
+    List<CheckCriterion> failed = new ArrayList<>();
+    boolean validationFailed = false;
+    boolean gateFailed = false;
+    boolean mockFailed = false;
+    for (String failure : result.failures()) {
+      Failure f = Failure.parse(failure, prefix);
+      if (f.mock()) {
+        mockFailed = true;
+        failed.add(CheckCriterion.fail(stage, MOCK, f.object(), f.message()));
+      } else if (f.object().equals(validation)) {
+        validationFailed = true;
+        failed.add(CheckCriterion.fail(stage, thresholds, f.object(), f.message()));
+      } else {
+        gateFailed = true;
+        failed.add(CheckCriterion.fail(stage, gateCriterion, f.object(), f.message()));
+      }
+    }
+    Map<String, Object> d = result.details();
+    QualityThresholds t = gates.thresholds();
+    if (!validationFailed) {
+      rows.add(
+          CheckCriterion.pass(
+              stage,
+              thresholds,
+              validation,
+              "pass_rate "
+                  + num(d.get("pass_rate"))
+                  + " >= "
+                  + Json.fmt(t.minPassRate())
+                  + ", average_score "
+                  + num(d.get("average_score"))
+                  + " >= "
+                  + Json.fmt(t.minAverageScore())
+                  + ", physx_used true, non_physx_episode_count 0"));
+    }
+    if (!gateFailed) {
+      rows.add(
+          CheckCriterion.pass(
+              stage,
+              gateCriterion,
+              gateObject,
+              certificates
+                  ? d.get("certificates_checked") + " certificates accepted"
+                  : "can_proceed true, blocking_failures 0"));
+    }
+    if (!mockFailed) {
+      rows.add(CheckCriterion.pass(stage, MOCK, validation, "none found in the episode reports"));
+    }
+    rows.addAll(failed);
+  }
+
+  private void importRows(List<CheckCriterion> rows, String prefix, GateResult result) {
+    String stage = "geniesim_import";
+    String manifest = prefix + QualityGates.IMPORT_MANIFEST;
+    String criterion = "import manifest checks";
+    List<CheckCriterion> failed = new ArrayList<>();
+    boolean checksFailed = false;
+    boolean mockFailed = false;
+    for (String failure : result.failures()) {
+      Failure f = Failure.parse(failure, prefix);
+      if (f.mock()) {
+        mockFailed = true;
+        failed.add(CheckCriterion.fail(stage, MOCK, f.object(), f.message()));
+      } else {
+        checksFailed = true;
+        failed.add(CheckCriterion.fail(stage, criterion, f.object(), f.message()));
+      }
+    }
+    Map<String, Object> d = result.details();
+    if (!checksFailed) {
+      String min = Json.fmt(gates.thresholds().minQualityScore());
+      rows.add(
+          CheckCriterion.pass(
+              stage,
+              criterion,
+              manifest,
+              "quality.average_score "
+                  + num(d.get("average_score"))
+                  + " >= "
+                  + min
+                  + ", quality.threshold == "
+                  + min
+                  + ", episodes.passed_validation "
+                  + d.get("passed_validation")
+                  + " > 0"));
+    }
+    if (!mockFailed) {
+      rows.add(CheckCriterion.pass(stage, MOCK, manifest, "none found in the import manifest"));
+    }
+    rows.addAll(failed);
+  }
+
+  private void exportRows(List<CheckCriterion> rows, String prefix, GateResult result) {
+    String stage = "geniesim_export";
+    String job = prefix + QualityGates.EXPORT_JOB;
+    String manifest = prefix + QualityGates.EXPORT_MANIFEST;
+    boolean jobFailed = false;
+    boolean manifestFailed = false;
+    List<CheckCriterion> failed = new ArrayList<>();
+    for (String failure : result.failures()) {
+      Failure f = Failure.parse(failure, prefix);
+      if (f.object().equals(job)) {
+        jobFailed = true;
+        failed.add(CheckCriterion.fail(stage, "job.json exists", job, f.message()));
+      } else {
+        manifestFailed = true;
+        failed.add(
+            CheckCriterion.fail(stage, "export manifest has source_assets", manifest, f.message()));
+      }
+    }
+    if (!jobFailed) {
+      rows.add(CheckCriterion.pass(stage, "job.json exists", job, ""));
+    }
+    if (!manifestFailed) {
+      rows.add(
+          CheckCriterion.pass(
+              stage,
+              "export manifest has source_assets",
+              manifest,
+              result.details().get("source_assets_entries") + " source assets"));
+    }
+    rows.addAll(failed);
+  }
+
+  /**
+   * A gate failure split back into the object and the criterion message; {@link QualityGates}
+   * phrases every failure as {@code <file relative to the scene>: <message>}.
+   */
+  private record Failure(String object, String message, boolean mock) {
+    static Failure parse(String failure, String prefix) {
+      int colon = failure.indexOf(": ");
+      String file = colon < 0 ? "" : failure.substring(0, colon);
+      String message = colon < 0 ? failure : failure.substring(colon + 2);
+      boolean mock =
+          message.startsWith(MockIndicators.PREFIX) || message.endsWith(" more mock indicators");
+      return new Failure(prefix + file, message, mock);
+    }
+  }
+
+  private static String num(Object value) {
+    return value instanceof Number n ? Json.fmt(n.doubleValue()) : String.valueOf(value);
+  }
+
+  private static String parentOf(String object) {
+    int slash = object.lastIndexOf('/');
+    return slash < 0 ? "" : object.substring(0, slash + 1);
+  }
+
+  private static String baseName(String path) {
+    String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    int slash = trimmed.lastIndexOf('/');
+    return slash < 0 ? trimmed : trimmed.substring(slash + 1);
+  }
+}
