@@ -377,6 +377,22 @@ class MarkerFunctionIT {
   }
 
   @Test
+  void theLegacyBackgroundEventFormatIsConvertedByTheFramework() throws Exception {
+    SceneFixture scene = scene("legacy").writeAllPassing();
+    Trigger marker = scene.marker("assets/.regen3d_complete");
+    com.fasterxml.jackson.databind.node.ObjectNode legacy =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            StorageEventsTest.fixture("storage-legacy-input.json");
+    legacy.set("data", CloudEvents.objectResource(marker, 0));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) legacy.path("context").path("resource"))
+        .put("name", "projects/_/buckets/" + marker.bucket() + "/objects/" + marker.object());
+    HttpResponse<String> response =
+        function.post(legacy.toString(), Map.of("Content-Type", "application/json"));
+    assertEquals(200, response.statusCode(), response.body() + function.logTail());
+    assertEquals(StageStatus.PASSED, state(scene).stage(Stage.REGEN3D).status());
+  }
+
+  @Test
   void theSameMarkerTenTimesIsOneTransitionAndOneEventId() throws Exception {
     SceneFixture scene = scene("tenfold").writeAllPassing();
     Trigger marker = scene.marker("assets/.regen3d_complete");

@@ -8,6 +8,7 @@ import java.util.Map;
  * Configuration of the marker function, read once from the environment.
  *
  * <ul>
+ *   <li>{@code DATA_BUCKET}: when set, events of any other bucket are dismissed
  *   <li>{@code STATE_BUCKET}: where scene states live (default: the bucket of the event)
  *   <li>{@code STATE_PREFIX}: their folder (default {@value SceneStateStore#DEFAULT_PREFIX})
  *   <li>{@code GOOGLE_CLOUD_PROJECT}: the project of the Pub/Sub topics
@@ -19,6 +20,7 @@ import java.util.Map;
  * </ul>
  */
 public record MarkerConfig(
+    String dataBucket,
     String stateBucket,
     String statePrefix,
     String project,
@@ -47,6 +49,7 @@ public record MarkerConfig(
   /** Reads the variables above; a malformed value is a configuration error. */
   public static MarkerConfig fromEnv(Map<String, String> env) {
     return new MarkerConfig(
+        blankToNull(env.get("DATA_BUCKET")),
         blankToNull(env.get("STATE_BUCKET")),
         orDefault(env.get("STATE_PREFIX"), SceneStateStore.DEFAULT_PREFIX),
         blankToNull(env.get("GOOGLE_CLOUD_PROJECT")),
@@ -64,6 +67,7 @@ public record MarkerConfig(
 
   public MarkerConfig withStateBucket(String bucket) {
     return new MarkerConfig(
+        dataBucket,
         bucket,
         statePrefix,
         project,

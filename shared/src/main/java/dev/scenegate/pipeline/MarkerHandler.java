@@ -103,6 +103,9 @@ public final class MarkerHandler {
 
   public Result handle(Trigger trigger) throws IOException {
     Optional<MarkerRoute> route = MarkerRoute.parse(trigger.object());
+    if (config.dataBucket() != null && !config.dataBucket().equals(trigger.bucket())) {
+      route = Optional.empty(); // not the pipeline's bucket
+    }
     if (route.isEmpty()) {
       count("dismissed");
       LOG.debug("not a marker; dismissed", "object", trigger.object());

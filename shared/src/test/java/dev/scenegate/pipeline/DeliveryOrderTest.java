@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scenegate.logging.JsonLog;
+import dev.scenegate.logging.Severity;
 import dev.scenegate.storage.LocalObjectStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeliveryOrderTest {
   @TempDir Path dir;
+
+  /** Thousands of deliveries: keep the test log to warnings. */
+  @BeforeAll
+  static void quiet() {
+    JsonLog.threshold(Severity.WARNING);
+  }
+
+  @AfterAll
+  static void loud() {
+    JsonLog.threshold(Severity.INFO);
+  }
 
   /** A scene whose bucket content is fixed before any delivery, with its triggers. */
   private record Scenario(LocalObjectStore store, String sceneId, List<Trigger> triggers) {}

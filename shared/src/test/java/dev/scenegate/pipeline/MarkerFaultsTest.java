@@ -208,6 +208,7 @@ class MarkerFaultsTest {
   void configFromEnvironment() {
     MarkerConfig defaults = MarkerConfig.fromEnv(Map.of());
     assertEquals(null, defaults.stateBucket());
+    assertEquals(null, defaults.dataBucket());
     assertEquals("_scenegate/state/", defaults.statePrefix());
     assertEquals("stage-events", defaults.stageEventsTopic());
     assertEquals("checksum-alerts", defaults.checksumAlertsTopic());

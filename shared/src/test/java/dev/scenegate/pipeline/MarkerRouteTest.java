@@ -80,6 +80,27 @@ class MarkerRouteTest {
     assertFalse(MarkerRoute.validSceneId(null));
   }
 
+  @Test
+  void markersOfAnotherBucketThanDataBucketAreDismissed() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    MarkerHandler handler =
+        new MarkerHandler(
+            bucket -> {
+              calls.incrementAndGet();
+              throw new AssertionError("store for " + bucket);
+            },
+            m -> {
+              throw new AssertionError("publish");
+            },
+            new SimpleMeterRegistry(),
+            MarkerConfig.fromEnv(java.util.Map.of("DATA_BUCKET", "pipeline-data")),
+            Clock.systemUTC());
+    assertEquals(
+        MarkerHandler.Outcome.DISMISSED,
+        handler.handle(Trigger.of("elsewhere", "scenes/k/usd/.usd_complete", 5)).outcome());
+    assertEquals(0, calls.get());
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
