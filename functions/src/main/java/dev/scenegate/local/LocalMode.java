@@ -14,9 +14,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The embedded default wired up: {@code DIR} as the bucket ({@link LocalObjectStore}), the Cloud
@@ -79,21 +81,15 @@ public final class LocalMode implements AutoCloseable {
 
   /**
    * The marker function's configuration from {@code env} (thresholds, verify threads), with the
-   * state kept in the folder itself: {@code STATE_BUCKET} and {@code STATE_PREFIX} do not apply.
+   * folder as the only bucket and the state kept in it: {@code DATA_BUCKET}, {@code STATE_BUCKET}
+   * and {@code STATE_PREFIX} do not apply.
    *
    * @throws IllegalArgumentException when a variable is malformed
    */
   public static MarkerConfig config(Map<String, String> env) {
-    MarkerConfig c = MarkerConfig.fromEnv(env);
-    return new MarkerConfig(
-        null,
-        SceneStateStore.DEFAULT_PREFIX,
-        c.project(),
-        c.stageEventsTopic(),
-        c.checksumAlertsTopic(),
-        c.verifyThreads(),
-        c.conflictRetries(),
-        c.thresholds());
+    Map<String, String> local = new HashMap<>(env);
+    local.keySet().removeAll(Set.of("DATA_BUCKET", "STATE_BUCKET", "STATE_PREFIX"));
+    return MarkerConfig.fromEnv(local);
   }
 
   public LocalObjectStore store() {
