@@ -188,12 +188,13 @@ public final class DevStack implements AutoCloseable {
     return child;
   }
 
-  /** What the function process gets: the emulators, the project, the topic names. */
+  /** What the function process gets: the emulators, the project, the bucket, the topic names. */
   public Map<String, String> functionEnvironment() {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("STORAGE_EMULATOR_HOST", storageUrl());
     env.put("PUBSUB_EMULATOR_HOST", pubSubHost());
     env.put("GOOGLE_CLOUD_PROJECT", config.project());
+    env.put("DATA_BUCKET", config.bucket()); // as deployed: events of other buckets are dismissed
     env.put("STAGE_EVENTS_TOPIC", Topic.STAGE_EVENTS.defaultName());
     env.put("CHECKSUM_ALERTS_TOPIC", Topic.CHECKSUM_ALERTS.defaultName());
     return env;
