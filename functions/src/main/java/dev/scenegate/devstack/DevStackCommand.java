@@ -76,28 +76,35 @@ public final class DevStackCommand implements Command {
   public int run(Args args, Console console) throws Exception {
     args.expectPositional(0, "nothing");
     DevTools tools = DevTools.fromEnvironment(console.env());
+    Path fakeGcsServer;
+    Path pubSubEmulator;
+    Path invokerJar;
+    Path functionJar;
+    try {
+      fakeGcsServer = tools.fakeGcsServer().require();
+      pubSubEmulator = tools.pubSubEmulator().require();
+      invokerJar = tools.invokerJar().require();
+      functionJar = tools.functionJar().require();
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "MISSING_TOOL", e.getMessage());
+    }
     Path logDir =
         args.value("log-dir") == null
             ? Files.createTempDirectory("scenegate-dev-stack-")
             : Path.of(args.value("log-dir"));
-    DevStack.Config config;
-    try {
-      config =
-          new DevStack.Config(
-              args.value("project", DevStack.Config.DEFAULT_PROJECT),
-              args.value("bucket", DevStack.Config.DEFAULT_BUCKET),
-              DevStack.Config.DEFAULT_NOTIFICATION_TOPIC,
-              tools.fakeGcsServer().require(),
-              tools.pubSubEmulator().require(),
-              tools.invokerJar().require(),
-              tools.functionJar().require(),
-              tools.java(),
-              logDir,
-              thresholds(console.env()),
-              args.flag("watch"));
-    } catch (IOException e) {
-      throw new CliException(ExitCodes.BAD_INPUT, "MISSING_TOOL", e.getMessage());
-    }
+    DevStack.Config config =
+        new DevStack.Config(
+            args.value("project", DevStack.Config.DEFAULT_PROJECT),
+            args.value("bucket", DevStack.Config.DEFAULT_BUCKET),
+            DevStack.Config.DEFAULT_NOTIFICATION_TOPIC,
+            fakeGcsServer,
+            pubSubEmulator,
+            invokerJar,
+            functionJar,
+            tools.java(),
+            logDir,
+            thresholds(console.env()),
+            args.flag("watch"));
     PrintStream out = console.out();
     NotificationBridge.Listener listener =
         new NotificationBridge.Listener() {
