@@ -31,6 +31,7 @@ public final class Main {
             new CheckCommand(),
             new RegressionCommand(),
             new BackfillCommand(),
+            new AlertsCommand(),
             new dev.scenegate.local.LocalCommand(),
             new dev.scenegate.local.DemoCommand(),
             new dev.scenegate.devstack.DevStackCommand()));
@@ -38,9 +39,25 @@ public final class Main {
 
   public static void main(String[] argv) {
     JsonLog.defaultThreshold(Severity.WARNING);
+    quietLibraryLogging();
     int code = standard().run(Arrays.asList(argv), Console.system());
     System.out.flush();
     System.exit(code);
+  }
+
+  /** Held so the configured level sticks (java.util.logging keeps loggers weakly). */
+  private static final java.util.logging.Logger JUL_ROOT = java.util.logging.Logger.getLogger("");
+
+  /**
+   * Client libraries (gRPC's netty transport, for one) log through java.util.logging, whose console
+   * handler writes INFO lines to stderr; a command's stderr is one line per failure. Left alone
+   * when SCENEGATE_LOG_LEVEL asks for DEBUG.
+   */
+  private static void quietLibraryLogging() {
+    String level = System.getenv("SCENEGATE_LOG_LEVEL");
+    if (level == null || !level.trim().equalsIgnoreCase("DEBUG")) {
+      JUL_ROOT.setLevel(java.util.logging.Level.OFF);
+    }
   }
 
   public int run(List<String> argv, Console console) {

@@ -19,7 +19,10 @@ import java.util.Optional;
  */
 public record DevTools(Map<String, String> env, Optional<Path> repoRoot, Optional<Path> ownJar) {
 
-  /** The invoker version the build pins (parent pom {@code invoker.version}). */
+  /**
+   * The invoker version the build pins (parent pom {@code invoker.version}); only used to find it
+   * in the local Maven repository when the build's copy is missing.
+   */
   public static final String INVOKER_VERSION = "2.0.0";
 
   /** A program's path, or why there is none. */
@@ -149,29 +152,50 @@ public record DevTools(Map<String, String> env, Optional<Path> repoRoot, Optiona
       return explicit.get();
     }
     List<Path> tried = new ArrayList<>();
-    List<Path> candidates = new ArrayList<>();
-    ownJar.ifPresent(j -> candidates.add(j.resolveSibling("invoker/java-function-invoker.jar")));
-    repoRoot.ifPresent(
-        r -> candidates.add(r.resolve("functions/target/invoker/java-function-invoker.jar")));
+    // Where the build copies it: target/invoker/ beside scenegate.jar (any version).
+    List<Path> folders = new ArrayList<>();
+    ownJar.ifPresent(j -> folders.add(j.resolveSibling("invoker")));
+    repoRoot.ifPresent(r -> folders.add(r.resolve("functions/target/invoker")));
+    for (Path folder : folders) {
+      tried.add(folder);
+      Optional<Path> jar = invokerIn(folder);
+      if (jar.isPresent()) {
+        return Located.found(jar.get());
+      }
+    }
     String home = System.getProperty("user.home");
     if (home != null) {
-      candidates.add(
+      Path cached =
           Path.of(
               home,
               ".m2/repository/com/google/cloud/functions/invoker/java-function-invoker",
               INVOKER_VERSION,
-              "java-function-invoker-" + INVOKER_VERSION + ".jar"));
-    }
-    for (Path candidate : candidates) {
-      tried.add(candidate);
-      if (Files.isRegularFile(candidate)) {
-        return Located.found(candidate);
+              "java-function-invoker-" + INVOKER_VERSION + ".jar");
+      tried.add(cached);
+      if (Files.isRegularFile(cached)) {
+        return Located.found(cached);
       }
     }
     return Located.missing(
         "the Functions Framework invoker jar was not found (tried FUNCTION_INVOKER_JAR and "
             + tried
             + "); build with ./mvnw -B package -DskipTests");
+  }
+
+  private static Optional<Path> invokerIn(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      return Optional.empty();
+    }
+    try (var files = Files.list(folder)) {
+      return files
+          .filter(p -> p.getFileName().toString().startsWith("java-function-invoker"))
+          .filter(p -> p.getFileName().toString().endsWith(".jar"))
+          .filter(Files::isRegularFile)
+          .sorted()
+          .reduce((first, second) -> second);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** The shaded scenegate.jar holding the functions. */

@@ -69,7 +69,10 @@ class DevStackIT {
             DevStack.Config.DEFAULT_NOTIFICATION_TOPIC,
             tools.fakeGcsServer().path(),
             tools.pubSubEmulator().path(),
-            Path.of("target/invoker/java-function-invoker.jar"),
+            Path.of(
+                System.getProperty(
+                    "scenegate.invoker.jar",
+                    "target/invoker/java-function-invoker-" + DevTools.INVOKER_VERSION + ".jar")),
             Path.of("target/scenegate.jar"),
             tools.java(),
             Path.of("target/dev-stack-it"),

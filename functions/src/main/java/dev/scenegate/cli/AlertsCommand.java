@@ -1,0 +1,228 @@
+package dev.scenegate.cli;
+
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.StatusCode;
+import com.google.pubsub.v1.ReceivedMessage;
+import dev.scenegate.alerts.AlertCodec;
+import dev.scenegate.alerts.AlertText;
+import dev.scenegate.alerts.InvalidAlertException;
+import dev.scenegate.alerts.ReceivedAlert;
+import dev.scenegate.events.PubSubConfig;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code scenegate alerts tail --subscription S}: pulls checksum alerts from a Pub/Sub subscription
+ * on {@code checksum-alerts} and prints them for people (the same text as the Slack message, plain)
+ * or as JSON lines; acknowledges each message only after it was printed.
+ */
+public final class AlertsCommand implements Command {
+  static final Pattern FULL_NAME = Pattern.compile("projects/([^/]+)/subscriptions/([^/]+)");
+  static final Pattern SUBSCRIPTION_ID = Pattern.compile("[A-Za-z][-A-Za-z0-9_.~+%]{2,254}");
+  private static final int BATCH = 100;
+
+  /** Pause after an empty pull, so an idle subscription is not polled in a tight loop. */
+  private static final Duration IDLE_PAUSE = Duration.ofMillis(250);
+
+  @Override
+  public String name() {
+    return "alerts";
+  }
+
+  @Override
+  public String summary() {
+    return "print checksum alerts from a Pub/Sub subscription (alerts tail)";
+  }
+
+  @Override
+  public String help() {
+    return """
+        usage: scenegate alerts tail --subscription S [--project P] [--json] [--max N]
+                                     [--wait SECONDS] [--follow]
+
+        Pulls alerts (the checksum-alerts topic's messages) from subscription S and prints
+        each one as the on-call text (scene, stage, manifest, failing files with expected
+        and actual hash and size, where to look, remediation), or with --json as one JSON
+        object per line, exactly as published. A message is acknowledged only after it was
+        printed; one that is not a valid alert is reported on stderr and acknowledged.
+        PUBSUB_EMULATOR_HOST is honoured (plaintext, no credentials); otherwise Application
+        Default Credentials are used.
+
+        options:
+          --subscription S  subscription id, or projects/P/subscriptions/S
+          --project P       project of a bare id (default: GOOGLE_CLOUD_PROJECT,
+                            PUBSUB_PROJECT_ID, GCLOUD_PROJECT)
+          --json            JSON lines instead of text
+          --max N           stop after N messages
+          --wait SECONDS    stop when no message came for this long (default 10)
+          --follow          keep waiting for new alerts until interrupted
+
+        exit codes: 0 done, 2 bad input (usage, unknown subscription, no access,
+                    Pub/Sub unreachable)
+        """;
+  }
+
+  @Override
+  public Set<String> flags() {
+    return Set.of("json", "follow");
+  }
+
+  @Override
+  public Set<String> valueOptions() {
+    return Set.of("subscription", "project", "max", "wait");
+  }
+
+  @Override
+  public int run(Args args, Console console) throws Exception {
+    List<String> positional = args.positional();
+    if (positional.isEmpty()) {
+      throw CliException.usage("missing subcommand (scenegate alerts tail --subscription S)");
+    }
+    if (!positional.get(0).equals("tail")) {
+      throw CliException.usage("unknown subcommand '" + positional.get(0) + "' (want tail)");
+    }
+    if (positional.size() > 1) {
+      throw CliException.usage("unexpected argument '" + positional.get(1) + "'");
+    }
+    String given = args.value("subscription");
+    if (given == null || given.isBlank()) {
+      throw CliException.usage("--subscription is required");
+    }
+    PubSubConfig pubSub = PubSubConfig.fromEnvironment(console.env());
+    String emulator = pubSub.emulatorHost();
+    String path = subscriptionPath(given.strip(), args.value("project"), pubSub.projectId());
+    int max = args.positiveInt("max", 0, 1_000_000);
+    Duration wait = Duration.ofSeconds(args.positiveInt("wait", 10, 86_400));
+    boolean follow = args.flag("follow");
+    boolean json = args.flag("json");
+
+    Duration rpcTimeout =
+        wait.compareTo(Duration.ofSeconds(20)) < 0 ? wait : Duration.ofSeconds(20);
+    AlertText text = AlertText.standard();
+    PrintStream out = console.out();
+    int handled = 0;
+    try (AlertSubscription subscription = AlertSubscription.open(path, emulator, rpcTimeout)) {
+      long idleSince = System.nanoTime();
+      while (max == 0 || handled < max) {
+        int batch = max == 0 ? BATCH : Math.min(BATCH, max - handled);
+        List<ReceivedMessage> received = pull(subscription, batch);
+        if (received.isEmpty()) {
+          if (!follow && System.nanoTime() - idleSince >= wait.toNanos()) {
+            break;
+          }
+          Thread.sleep(IDLE_PAUSE.toMillis());
+          continue;
+        }
+        idleSince = System.nanoTime();
+        List<String> printed = new ArrayList<>();
+        for (ReceivedMessage message : received) {
+          print(message, json, text, console);
+          printed.add(message.getAckId());
+        }
+        out.flush();
+        acknowledge(subscription, printed);
+        handled += printed.size();
+      }
+    } catch (ApiException e) {
+      throw failure(e, path);
+    }
+    return ExitCodes.OK;
+  }
+
+  private static void print(
+      ReceivedMessage received, boolean json, AlertText text, Console console) {
+    String messageId = received.getMessage().getMessageId();
+    ReceivedAlert alert;
+    try {
+      alert = AlertCodec.decode(received.getMessage().getData().toByteArray());
+    } catch (InvalidAlertException e) {
+      console
+          .err()
+          .println(
+              "scenegate alerts: message "
+                  + messageId
+                  + " is not a valid alert ("
+                  + Main.oneLine(e.getMessage())
+                  + "); acknowledged");
+      return;
+    }
+    if (json) {
+      console.out().println(alert.json().toString());
+    } else {
+      console.out().print(text.plain(alert));
+      console.out().println();
+    }
+  }
+
+  private static List<ReceivedMessage> pull(AlertSubscription subscription, int batch) {
+    try {
+      return subscription.pull(batch);
+    } catch (ApiException e) {
+      if (e.getStatusCode().getCode() == StatusCode.Code.DEADLINE_EXCEEDED) {
+        return List.of();
+      }
+      throw e;
+    }
+  }
+
+  private static void acknowledge(AlertSubscription subscription, List<String> ackIds) {
+    subscription.acknowledge(ackIds);
+  }
+
+  /**
+   * {@code projects/P/subscriptions/S} from a full name or an id plus {@code --project}, else the
+   * environment's project (PubSubConfig: GOOGLE_CLOUD_PROJECT, PUBSUB_PROJECT_ID, GCLOUD_PROJECT;
+   * {@code test-project} against the emulator).
+   */
+  static String subscriptionPath(String given, String project, String environmentProject)
+      throws CliException {
+    Matcher full = FULL_NAME.matcher(given);
+    if (full.matches()) {
+      if (project != null && !project.equals(full.group(1))) {
+        throw CliException.usage(
+            "--project " + project + " contradicts the subscription's project " + full.group(1));
+      }
+      checkId(full.group(2));
+      return given;
+    }
+    if (given.contains("/")) {
+      throw CliException.usage(
+          "--subscription must be an id or projects/P/subscriptions/S, got '" + given + "'");
+    }
+    checkId(given);
+    String resolved = project != null ? project : environmentProject;
+    if (resolved == null || resolved.isBlank()) {
+      throw CliException.usage(
+          "no project: pass --project, set GOOGLE_CLOUD_PROJECT, or give"
+              + " projects/P/subscriptions/S");
+    }
+    return "projects/" + resolved.strip() + "/subscriptions/" + given;
+  }
+
+  private static void checkId(String id) throws CliException {
+    if (!SUBSCRIPTION_ID.matcher(id).matches()) {
+      throw CliException.usage("not a valid subscription id: '" + id + "'");
+    }
+  }
+
+  private static CliException failure(ApiException e, String path) {
+    String reason =
+        switch (e.getStatusCode().getCode()) {
+          case NOT_FOUND -> "subscription " + path + " not found";
+          case PERMISSION_DENIED, UNAUTHENTICATED -> "no access to subscription " + path;
+          case UNAVAILABLE, DEADLINE_EXCEEDED -> "Pub/Sub unreachable while reading " + path;
+          case INVALID_ARGUMENT -> "Pub/Sub refused the request for " + path;
+          default -> "Pub/Sub error " + e.getStatusCode().getCode() + " reading " + path;
+        };
+    if (e.getStatusCode().getCode() == StatusCode.Code.NOT_FOUND || e.getMessage() == null) {
+      return CliException.usage(reason);
+    }
+    String detail = e.getMessage().replaceFirst("^io\\.grpc\\.StatusRuntimeException: ", "");
+    return CliException.usage(reason + ": " + Main.oneLine(detail));
+  }
+}
