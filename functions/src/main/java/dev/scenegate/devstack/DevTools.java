@@ -152,10 +152,10 @@ public record DevTools(Map<String, String> env, Optional<Path> repoRoot, Optiona
       return explicit.get();
     }
     List<Path> tried = new ArrayList<>();
-    // Where the build copies it: target/invoker/ beside scenegate.jar (any version).
+    // Where the build copies it: target/function-invoker/ beside scenegate.jar.
     List<Path> folders = new ArrayList<>();
-    ownJar.ifPresent(j -> folders.add(j.resolveSibling("invoker")));
-    repoRoot.ifPresent(r -> folders.add(r.resolve("functions/target/invoker")));
+    ownJar.ifPresent(j -> folders.add(j.resolveSibling("function-invoker")));
+    repoRoot.ifPresent(r -> folders.add(r.resolve("functions/target/function-invoker")));
     for (Path folder : folders) {
       tried.add(folder);
       Optional<Path> jar = invokerIn(folder);

@@ -71,8 +71,7 @@ class DevStackIT {
             tools.pubSubEmulator().path(),
             Path.of(
                 System.getProperty(
-                    "scenegate.invoker.jar",
-                    "target/invoker/java-function-invoker-" + DevTools.INVOKER_VERSION + ".jar")),
+                    "scenegate.invoker.jar", "target/function-invoker/java-function-invoker.jar")),
             Path.of("target/scenegate.jar"),
             tools.java(),
             Path.of("target/dev-stack-it"),

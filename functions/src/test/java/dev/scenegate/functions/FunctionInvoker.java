@@ -16,13 +16,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A Cloud Function served by the real Functions Framework invoker ({@code java-function-invoker},
- * copied to {@code target/invoker/} by the build in pre-integration-test) in a child process on a
- * free port, loading {@code target/scenegate.jar}, as Cloud Functions would. Tests POST real
- * CloudEvents to it over HTTP.
+ * copied to {@code target/function-invoker/} by the build) in a child process on a free port,
+ * loading {@code target/scenegate.jar}, as Cloud Functions would. Tests POST real CloudEvents to it
+ * over HTTP.
  *
  * <pre>{@code
  * try (FunctionInvoker fn = FunctionInvoker.start("dev.scenegate.functions.MarkerFunction", env)) {
@@ -30,7 +29,7 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * Locations can be overridden with system properties {@code scenegate.invoker.dir} and {@code
+ * Locations can be overridden with system properties {@code scenegate.invoker.jar} and {@code
  * scenegate.function.jar}; the invoker's output goes to {@code target/invoker-logs/}.
  */
 public final class FunctionInvoker implements AutoCloseable {
@@ -50,20 +49,17 @@ public final class FunctionInvoker implements AutoCloseable {
 
   /** Starts {@code target} with {@code env} added to this process's environment; waits for it. */
   public static FunctionInvoker start(String target, Map<String, String> env) throws IOException {
-    Path invokerDir = Path.of(System.getProperty("scenegate.invoker.dir", "target/invoker"));
+    Path invokerJar =
+        Path.of(
+            System.getProperty(
+                "scenegate.invoker.jar", "target/function-invoker/java-function-invoker.jar"));
     Path functionJar =
         Path.of(System.getProperty("scenegate.function.jar", "target/scenegate.jar"));
-    List<Path> invokerJars = new ArrayList<>();
-    if (Files.isDirectory(invokerDir)) {
-      try (Stream<Path> files = Files.list(invokerDir)) {
-        files.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(invokerJars::add);
-      }
-    }
-    if (invokerJars.isEmpty()) {
+    if (!Files.isRegularFile(invokerJar)) {
       throw new IllegalStateException(
-          "no Functions Framework invoker in "
-              + invokerDir.toAbsolutePath()
-              + " (the build copies it in pre-integration-test: ./mvnw -pl functions -am verify)");
+          "no Functions Framework invoker at "
+              + invokerJar.toAbsolutePath()
+              + " (the build copies it: ./mvnw -pl functions -am verify)");
     }
     if (!Files.isRegularFile(functionJar)) {
       throw new IllegalStateException("no function jar at " + functionJar.toAbsolutePath());
@@ -78,10 +74,7 @@ public final class FunctionInvoker implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-cp");
-    command.add(
-        String.join(
-            java.io.File.pathSeparator,
-            invokerJars.stream().map(p -> p.toAbsolutePath().toString()).toList()));
+    command.add(invokerJar.toAbsolutePath().toString());
     command.add("com.google.cloud.functions.invoker.runner.Invoker");
     command.add("--classpath");
     command.add(functionJar.toAbsolutePath().toString());
