@@ -54,8 +54,8 @@ public final class DevStackCommand implements Command {
 
         environment: FAKE_GCS_SERVER, PUBSUB_EMULATOR, FUNCTION_INVOKER_JAR override where the
         parts are found (default: .tools/bin from scripts/install-test-tools or PATH; the
-        gcloud SDK's pubsub-emulator; functions/target/invoker/ from the build). Thresholds
-        (MIN_QUALITY_SCORE ...) are passed on to the function.
+        gcloud SDK's pubsub-emulator; functions/target/function-invoker/ from the build).
+        Thresholds (MIN_QUALITY_SCORE ...) are passed on to the function.
 
         exit codes: 0 stopped with Ctrl-C, 1 a part stopped on its own,
                     2 a part is missing or failed to start, bad arguments
