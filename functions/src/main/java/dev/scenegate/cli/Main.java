@@ -30,10 +30,14 @@ public final class Main {
         List.of(
             new VerifyCommand(),
             new ManifestCommand(),
+            new StatusCommand(),
             new CheckCommand(),
             new RegressionCommand(),
             new BackfillCommand(),
-            new AlertsCommand()));
+            new AlertsCommand(),
+            new dev.scenegate.local.LocalCommand(),
+            new dev.scenegate.local.DemoCommand(),
+            new dev.scenegate.devstack.DevStackCommand()));
   }
 
   public static void main(String[] argv) {

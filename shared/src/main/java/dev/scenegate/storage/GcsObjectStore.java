@@ -183,6 +183,21 @@ public final class GcsObjectStore implements ObjectStore {
   }
 
   @Override
+  public void delete(String name, long ifGenerationMatch) throws IOException {
+    boolean deleted;
+    try {
+      deleted =
+          storage.delete(
+              BlobId.of(bucket, name), Storage.BlobSourceOption.generationMatch(ifGenerationMatch));
+    } catch (RuntimeException e) {
+      throw translate(describe(name), e);
+    }
+    if (!deleted) {
+      throw new NoSuchFileException(describe(name));
+    }
+  }
+
+  @Override
   public ObjectInfo updateMetadata(
       String name, Map<String, String> metadata, long ifMetagenerationMatch) throws IOException {
     // JSON API patch semantics: keys sent as null are removed, others merged.

@@ -194,6 +194,20 @@ public final class LocalObjectStore implements ObjectStore {
   }
 
   @Override
+  public void delete(String name, long ifGenerationMatch) throws IOException {
+    Path file = file(name);
+    synchronized (lock(name)) {
+      ObjectInfo current = stat(name).orElseThrow(() -> new NoSuchFileException(name));
+      if (current.generation() != ifGenerationMatch) {
+        throw new PreconditionFailedException(
+            name, "generation is " + current.generation() + ", not " + ifGenerationMatch);
+      }
+      Files.delete(file);
+      Files.deleteIfExists(sidecarFile(name));
+    }
+  }
+
+  @Override
   public ObjectInfo updateMetadata(
       String name, Map<String, String> metadata, long ifMetagenerationMatch) throws IOException {
     synchronized (lock(name)) {

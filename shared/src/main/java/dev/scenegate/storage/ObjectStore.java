@@ -54,6 +54,16 @@ public interface ObjectStore {
       throws IOException;
 
   /**
+   * Deletes the object if its generation is still {@code ifGenerationMatch}; throws {@link
+   * PreconditionFailedException} if it is not, and {@link java.nio.file.NoSuchFileException} if
+   * there is no such object. Both adapters implement it; the default exists only so test doubles
+   * that never delete need not.
+   */
+  default void delete(String name, long ifGenerationMatch) throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot delete");
+  }
+
+  /**
    * Merges {@code metadata} into the object's custom metadata if its metageneration is still {@code
    * ifMetagenerationMatch}; throws {@link PreconditionFailedException} otherwise. A key mapped to
    * null or to the empty string is removed (stores never report empty values). The content

@@ -113,6 +113,16 @@ class GcsObjectStoreHttpTest {
   }
 
   @Test
+  void deleteSendsTheGenerationPreconditionAndMaps412And404() {
+    responder = exchange -> send(exchange, 412, error(412, "conditionNotMet"));
+    assertThrows(PreconditionFailedException.class, () -> store.delete("s/.failed", 42));
+    assertEquals("DELETE", seen.get(0).method());
+    assertTrue(seen.get(0).uri().contains("ifGenerationMatch=42"), seen.get(0).uri());
+    responder = exchange -> send(exchange, 404, error(404, "No such object"));
+    assertThrows(java.nio.file.NoSuchFileException.class, () -> store.delete("s/.failed", 42));
+  }
+
+  @Test
   void createOnlyWriteSendsGenerationZeroAndMaps412() {
     responder = exchange -> send(exchange, 412, error(412, "conditionNotMet"));
     assertThrows(

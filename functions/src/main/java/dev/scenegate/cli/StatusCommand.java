@@ -1,0 +1,245 @@
+package dev.scenegate.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenegate.pipeline.MarkerRef;
+import dev.scenegate.pipeline.MarkerRoute;
+import dev.scenegate.pipeline.SceneState;
+import dev.scenegate.pipeline.SceneStateStore;
+import dev.scenegate.pipeline.Stage;
+import dev.scenegate.pipeline.StageRecord;
+import dev.scenegate.pipeline.Transition;
+import dev.scenegate.storage.GcsClients;
+import dev.scenegate.storage.GcsConfig;
+import dev.scenegate.storage.GcsObjectStore;
+import dev.scenegate.storage.LocalObjectStore;
+import dev.scenegate.storage.ObjectStore;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code scenegate status SCENE_ID (--bucket B | --dir DIR) [--state-prefix P] [--json]}. */
+public final class StatusCommand implements Command {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** History entries shown, newest first. */
+  static final int RECENT = 15;
+
+  @Override
+  public String name() {
+    return "status";
+  }
+
+  @Override
+  public String summary() {
+    return "show a scene's stage table, E2E verdict and recent history";
+  }
+
+  @Override
+  public String help() {
+    return """
+        usage: scenegate status SCENE_ID (--bucket B | --dir DIR) [--state-prefix P] [--json]
+
+        Shows the scene's end-to-end state as the marker function recorded it: every stage's
+        status and the marker that decided it, the E2E verdict, and the recent transitions.
+
+        SCENE_ID            the scene (scenes/<SCENE_ID>/ in the bucket)
+
+        options:
+          --bucket B        the state bucket on Cloud Storage (STORAGE_EMULATOR_HOST honoured)
+          --dir DIR         a local folder acting as the bucket (local mode)
+          --state-prefix P  folder of the state documents (default _scenegate/state/)
+          --json            print the state summary as one JSON object
+
+        exit codes: 0 the scene has a state, 2 no such scene state or bad input
+        """;
+  }
+
+  @Override
+  public Set<String> flags() {
+    return Set.of("json");
+  }
+
+  @Override
+  public Set<String> valueOptions() {
+    return Set.of("bucket", "dir", "state-prefix");
+  }
+
+  @Override
+  public int run(Args args, Console console) throws Exception {
+    String sceneId = args.expectPositional(1, "SCENE_ID").get(0);
+    if (!MarkerRoute.validSceneId(sceneId)) {
+      throw CliException.usage(
+          "invalid scene id '"
+              + Main.oneLine(sceneId)
+              + "' (expected "
+              + MarkerRoute.SCENE_ID
+              + ")");
+    }
+    String bucket = args.value("bucket");
+    String dir = args.value("dir");
+    if ((bucket == null) == (dir == null)) {
+      throw CliException.usage("give exactly one of --bucket B or --dir DIR");
+    }
+    ObjectStore store = bucket != null ? gcs(bucket, console) : local(dir);
+    SceneStateStore states =
+        new SceneStateStore(store, args.value("state-prefix", SceneStateStore.DEFAULT_PREFIX));
+    String where = store.describe(states.objectName(sceneId));
+    Optional<SceneStateStore.Loaded> loaded = states.find(sceneId);
+    if (loaded.isEmpty()) {
+      throw new CliException(
+          ExitCodes.BAD_INPUT, "NOT_FOUND", "no state for scene " + sceneId + " at " + where);
+    }
+    SceneState state = loaded.get().state();
+    if (args.flag("json")) {
+      console.out().println(toJson(state, where).toPrettyString());
+    } else {
+      printTable(console.out(), state, where, true);
+    }
+    return ExitCodes.OK;
+  }
+
+  private static ObjectStore gcs(String bucket, Console console) throws CliException {
+    if (bucket.isBlank() || bucket.contains("/")) {
+      throw CliException.usage("--bucket takes a bucket name, got '" + Main.oneLine(bucket) + "'");
+    }
+    try {
+      return new GcsObjectStore(
+          GcsClients.storage(GcsConfig.fromEnvironment(console.env())), bucket);
+    } catch (RuntimeException e) {
+      throw CliException.usage("cannot reach Cloud Storage: " + Main.describe(e));
+    }
+  }
+
+  private static ObjectStore local(String dir) throws CliException {
+    try {
+      Path path = Path.of(dir);
+      if (!Files.isDirectory(path)) {
+        throw CliException.usage("no such folder: " + dir);
+      }
+      return new LocalObjectStore(path);
+    } catch (InvalidPathException e) {
+      throw CliException.usage("invalid path " + dir);
+    }
+  }
+
+  /** Recent transitions of every stage and the verdict, newest first. */
+  static List<ObjectNode> recentHistory(SceneState state) {
+    List<ObjectNode> all = new ArrayList<>();
+    for (Stage stage : Stage.values()) {
+      for (Transition t : state.stage(stage).history()) {
+        all.add(transition(stage.wireName(), t));
+      }
+    }
+    for (Transition t : state.e2eHistory()) {
+      all.add(transition("e2e", t));
+    }
+    all.sort(Comparator.comparing((ObjectNode n) -> n.path("at").asText("")).reversed());
+    return all.subList(0, Math.min(RECENT, all.size()));
+  }
+
+  private static ObjectNode transition(String stage, Transition t) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("at", t.at());
+    node.put("stage", stage);
+    node.put("from", t.from());
+    node.put("to", t.to());
+    node.set("trigger", ref(t.trigger()));
+    node.put("cause", t.cause());
+    node.put("reason", t.reason());
+    return node;
+  }
+
+  private static ObjectNode ref(MarkerRef ref) {
+    if (ref == null) {
+      return null;
+    }
+    ObjectNode node = JSON.createObjectNode();
+    node.put("object", ref.object());
+    node.put("generation", Long.toString(ref.generation()));
+    return node;
+  }
+
+  static ObjectNode toJson(SceneState state, String where) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("scene_id", state.sceneId());
+    root.put("bucket", state.bucket());
+    root.put("state_object", where);
+    root.put("verdict", state.verdict().wireName());
+    root.put("updated_at", state.updatedAt());
+    ObjectNode stages = root.putObject("stages");
+    for (Stage stage : Stage.values()) {
+      StageRecord r = state.stage(stage);
+      ObjectNode s = stages.putObject(stage.wireName());
+      s.put("status", r.status().wireName());
+      s.set("trigger", ref(r.trigger()));
+      s.put("updated_at", r.updatedAt());
+      s.put("reason", r.details().path("reason").asText(null));
+      s.set("details", r.details());
+    }
+    ArrayNode history = root.putArray("history");
+    recentHistory(state).forEach(history::add);
+    root.put("outbox_pending", state.outbox().size());
+    if (state.config() != null) {
+      root.put("use_geniesim", state.config().useGeniesim());
+    }
+    return root;
+  }
+
+  /**
+   * The stage table and verdict of {@code state} ({@code where}: its state object), and with {@code
+   * withHistory} the recent transitions. Shared with {@code scenegate demo}.
+   */
+  public static void printTable(
+      PrintStream out, SceneState state, String where, boolean withHistory) {
+    out.printf("scene %s  (%s)%n", state.sceneId(), where);
+    out.printf("verdict: %s%s%n%n", state.verdict().wireName(), since(state.updatedAt()));
+    out.printf("%-17s %-8s %-20s %s%n", "STAGE", "STATUS", "GENERATION", "TRIGGER / REASON");
+    for (Stage stage : Stage.values()) {
+      StageRecord r = state.stage(stage);
+      String generation = r.trigger() == null ? "-" : Long.toString(r.trigger().generation());
+      String trigger = r.trigger() == null ? "-" : r.trigger().object();
+      out.printf(
+          "%-17s %-8s %-20s %s%n", stage.wireName(), r.status().wireName(), generation, trigger);
+      String reason = r.details().path("reason").asText("");
+      if (!reason.isEmpty() && !reason.equals("passed")) {
+        out.printf("%-47s %s%n", "", Main.oneLine(clip(reason, 160)));
+      }
+    }
+    List<ObjectNode> history = withHistory ? recentHistory(state) : List.of();
+    if (!history.isEmpty()) {
+      out.printf("%nrecent history (newest first):%n");
+      for (ObjectNode t : history) {
+        out.printf(
+            "  %s  %-16s %s -> %s%s%n",
+            t.path("at").asText(),
+            t.path("stage").asText(),
+            t.path("from").asText(),
+            t.path("to").asText(),
+            t.path("reason").isTextual()
+                ? "  (" + Main.oneLine(clip(t.path("reason").asText(), 100)) + ")"
+                : "");
+      }
+    }
+    if (!state.outbox().isEmpty()) {
+      out.printf(
+          "%n%d side effect(s) not yet confirmed; the next delivery for the scene retries them%n",
+          state.outbox().size());
+    }
+  }
+
+  private static String since(String at) {
+    return at == null ? "" : "  (updated " + at + ")";
+  }
+
+  private static String clip(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max) + "...";
+  }
+}

@@ -1,0 +1,174 @@
+package dev.scenegate.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scenegate.pipeline.Trigger;
+import java.io.IOException;
+import java.util.Base64;
+
+/**
+ * Decodes what the platform delivers into a {@link Trigger}: a {@code
+ * google.cloud.storage.object.v1.finalized} CloudEvent (Eventarc; structured or binary mode, the
+ * framework hands over the data either way) or a {@code
+ * google.cloud.pubsub.topic.v1.messagePublished} CloudEvent wrapping a GCS Pub/Sub notification
+ * ({@code eventType=OBJECT_FINALIZE}, payload {@code JSON_API_V1} or {@code NONE}). Parsing is
+ * lenient (unknown fields ignored), validation explicit: int64 fields arrive as JSON strings, and
+ * anything missing or malformed is {@link Undecodable}, which the function acknowledges rather than
+ * retrying forever.
+ */
+public final class StorageEvents {
+  public static final String FINALIZED = "google.cloud.storage.object.v1.finalized";
+  public static final String PUBSUB_PUBLISHED = "google.cloud.pubsub.topic.v1.messagePublished";
+
+  /** Bounds the data we are willing to parse; a notification is a few KiB. */
+  public static final int MAX_DATA_BYTES = 1 << 20;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private StorageEvents() {}
+
+  /** What an event turned out to be. */
+  public sealed interface Decoded permits Finalized, Ignored, Undecodable {}
+
+  /** An object generation was finalized. */
+  public record Finalized(Trigger trigger) implements Decoded {}
+
+  /** A well-formed event that is not an object finalize (other type, delete, metadata update). */
+  public record Ignored(String reason) implements Decoded {}
+
+  /** Poison: cannot be understood; acknowledged with a log line, never retried. */
+  public record Undecodable(String reason) implements Decoded {}
+
+  public static Decoded decode(String type, byte[] data) {
+    if (type == null) {
+      return new Undecodable("event has no type");
+    }
+    if (!type.equals(FINALIZED) && !type.equals(PUBSUB_PUBLISHED)) {
+      return new Ignored("event type " + clip(type) + " is not an object finalize");
+    }
+    if (data == null || data.length == 0) {
+      return new Undecodable(type + " event has no data");
+    }
+    if (data.length > MAX_DATA_BYTES) {
+      return new Undecodable(type + " event data is " + data.length + " bytes");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(data);
+    } catch (IOException e) {
+      return new Undecodable(type + " event data is not JSON");
+    }
+    if (root == null || !root.isObject()) {
+      return new Undecodable(type + " event data is not a JSON object");
+    }
+    return type.equals(FINALIZED) ? objectResource(root) : pubSubNotification(root);
+  }
+
+  /** The JSON API object resource: bucket, name, generation. */
+  static Decoded objectResource(JsonNode object) {
+    String bucket = text(object, "bucket");
+    String name = text(object, "name");
+    if (bucket == null || bucket.isEmpty()) {
+      return new Undecodable("object resource has no bucket");
+    }
+    if (name == null || name.isEmpty()) {
+      return new Undecodable("object resource has no name");
+    }
+    Long generation = int64(object.get("generation"));
+    if (generation == null || generation <= 0) {
+      return new Undecodable("object resource " + clip(name) + " has no valid generation");
+    }
+    return new Finalized(Trigger.of(bucket, name, generation));
+  }
+
+  private static Decoded pubSubNotification(JsonNode root) {
+    JsonNode message = root.get("message");
+    if (message == null || !message.isObject()) {
+      return new Undecodable("messagePublished event has no message");
+    }
+    JsonNode attributes = message.path("attributes");
+    String eventType = text(attributes, "eventType");
+    if (eventType == null) {
+      return new Ignored("Pub/Sub message is not a Cloud Storage notification (no eventType)");
+    }
+    if (!eventType.equals("OBJECT_FINALIZE")) {
+      return new Ignored("Cloud Storage notification " + clip(eventType) + " is not a finalize");
+    }
+    String format = text(attributes, "payloadFormat");
+    if (format == null || format.equals("JSON_API_V1")) {
+      String encoded = text(message, "data");
+      if (encoded == null || encoded.isEmpty()) {
+        if (format == null) {
+          return fromAttributes(attributes);
+        }
+        return new Undecodable("JSON_API_V1 notification has no data");
+      }
+      byte[] payload;
+      try {
+        payload = Base64.getDecoder().decode(encoded.strip());
+      } catch (IllegalArgumentException e) {
+        return new Undecodable("notification data is not base64");
+      }
+      JsonNode object;
+      try {
+        object = JSON.readTree(payload);
+      } catch (IOException e) {
+        return new Undecodable("notification data is not JSON");
+      }
+      if (object == null || !object.isObject()) {
+        return new Undecodable("notification data is not a JSON object");
+      }
+      return objectResource(object);
+    }
+    if (format.equals("NONE")) {
+      return fromAttributes(attributes);
+    }
+    return new Undecodable("unknown notification payloadFormat " + clip(format));
+  }
+
+  /** A notification without payload names the object in its attributes. */
+  private static Decoded fromAttributes(JsonNode attributes) {
+    String bucket = text(attributes, "bucketId");
+    String name = text(attributes, "objectId");
+    Long generation = int64(attributes.get("objectGeneration"));
+    if (bucket == null || bucket.isEmpty() || name == null || name.isEmpty()) {
+      return new Undecodable("notification names no bucketId/objectId");
+    }
+    if (generation == null || generation <= 0) {
+      return new Undecodable("notification for " + clip(name) + " has no valid objectGeneration");
+    }
+    return new Finalized(Trigger.of(bucket, name, generation));
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node == null ? null : node.get(field);
+    return value != null && value.isTextual() ? value.textValue() : null;
+  }
+
+  /** int64 as GCS sends it: a JSON string of digits (or, leniently, an integral number). */
+  private static Long int64(JsonNode value) {
+    if (value == null) {
+      return null;
+    }
+    if (value.isIntegralNumber() && value.canConvertToLong()) {
+      return value.longValue();
+    }
+    if (value.isTextual()) {
+      String text = value.textValue().strip();
+      if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(Character::isDigit)) {
+        return null;
+      }
+      try {
+        return Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static String clip(String text) {
+    String oneLine = text.replaceAll("\\p{Cntrl}", "?");
+    return oneLine.length() <= 120 ? oneLine : oneLine.substring(0, 120) + "...";
+  }
+}

@@ -1,0 +1,32 @@
+package dev.scenegate.pipeline;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** A stage's status. Only {@code pending} is never published: it is where every stage starts. */
+public enum StageStatus {
+  PENDING,
+  WAITING,
+  RUNNING,
+  PASSED,
+  FAILED,
+  SKIPPED;
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Passed or skipped: a dependent stage may be evaluated. */
+  public boolean satisfies() {
+    return this == PASSED || this == SKIPPED;
+  }
+
+  public static Optional<StageStatus> fromWireName(String name) {
+    for (StageStatus status : values()) {
+      if (status.wireName().equals(name)) {
+        return Optional.of(status);
+      }
+    }
+    return Optional.empty();
+  }
+}
