@@ -111,15 +111,20 @@ public final class Args {
     if (value == null) {
       return fallback;
     }
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed < 1 || parsed > max) {
-        throw CliException.usage("--" + name + " must be between 1 and " + max + ", got " + value);
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw CliException.usage("--" + name + " must be a whole number, got '" + value + "'");
+    String shown = Main.oneLine(value);
+    if (!value.matches("[+-]?[0-9]+")) {
+      throw CliException.usage("--" + name + " must be a whole number, got '" + shown + "'");
     }
+    long parsed;
+    try {
+      parsed = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      parsed = value.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE; // too many digits
+    }
+    if (parsed < 1 || parsed > max) {
+      throw CliException.usage("--" + name + " must be between 1 and " + max + ", got " + shown);
+    }
+    return (int) parsed;
   }
 
   /** Exactly {@code count} positional arguments, or a usage error naming {@code what}. */

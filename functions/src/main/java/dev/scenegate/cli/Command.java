@@ -1,5 +1,6 @@
 package dev.scenegate.cli;
 
+import java.util.List;
 import java.util.Set;
 
 /** One CLI command. Implementations are stateless; {@link Main} registers them by name. */
@@ -21,6 +22,16 @@ public interface Command {
   /** Options that take one value. */
   default Set<String> valueOptions() {
     return Set.of();
+  }
+
+  /**
+   * Reports bad arguments found before {@link #run} (an unknown option, a missing value) and
+   * returns the exit code. The default rethrows, so {@link Main} prints the one-line reason; a
+   * command with machine-readable output (such as {@code --json}) answers in that format instead.
+   */
+  default int rejectArguments(List<String> rawArgs, CliException problem, Console console)
+      throws CliException {
+    throw problem;
   }
 
   /**

@@ -2,6 +2,9 @@ package dev.scenegate.cli;
 
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.logging.Severity;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,11 +30,14 @@ public final class Main {
         List.of(
             new VerifyCommand(),
             new ManifestCommand(),
+            new StatusCommand(),
             new CheckCommand(),
             new RegressionCommand(),
             new BackfillCommand(),
             new AlertsCommand(),
-            new StatusCommand()));
+            new dev.scenegate.local.LocalCommand(),
+            new dev.scenegate.local.DemoCommand(),
+            new dev.scenegate.devstack.DevStackCommand()));
   }
 
   public static void main(String[] argv) {
@@ -67,7 +73,11 @@ public final class Main {
         return ExitCodes.OK;
       }
       console.out().print(overview());
-      return argv.isEmpty() ? ExitCodes.BAD_INPUT : ExitCodes.OK;
+      if (argv.isEmpty()) {
+        console.err().println("scenegate: missing command (see scenegate --help)");
+        return ExitCodes.BAD_INPUT;
+      }
+      return ExitCodes.OK;
     }
     Command command = commands.get(argv.get(0));
     if (command == null) {
@@ -77,8 +87,14 @@ public final class Main {
               "scenegate: unknown command '" + oneLine(argv.get(0)) + "' (see scenegate --help)");
       return ExitCodes.BAD_INPUT;
     }
+    List<String> rawArgs = argv.subList(1, argv.size());
     try {
-      Args args = Args.parse(argv.subList(1, argv.size()), command.flags(), command.valueOptions());
+      Args args;
+      try {
+        args = Args.parse(rawArgs, command.flags(), command.valueOptions());
+      } catch (CliException e) {
+        return command.rejectArguments(rawArgs, e, console);
+      }
       if (args.help()) {
         console.out().print(command.help());
         return ExitCodes.OK;
@@ -106,7 +122,43 @@ public final class Main {
     return text.toString();
   }
 
-  static String describe(Throwable e) {
+  /**
+   * A reason for people. File-system errors carry only a path as their message, so the cause is
+   * spelled out ("...: permission denied"); anything else keeps its message, or its type.
+   */
+  public static String describe(Throwable e) {
+    if (e instanceof UncheckedIOException unchecked && unchecked.getCause() != null) {
+      return describe(unchecked.getCause());
+    }
+    if (e instanceof FileSystemException fs) {
+      String what = fs.getFile() == null ? "" : fs.getFile();
+      if (fs.getOtherFile() != null) {
+        what += " -> " + fs.getOtherFile();
+      }
+      String reason = fs.getReason();
+      if (reason == null) {
+        reason =
+            switch (fs.getClass().getSimpleName()) {
+              case "AccessDeniedException" -> "permission denied";
+              case "NoSuchFileException" -> "no such file or folder";
+              case "NotDirectoryException" -> "not a folder";
+              case "DirectoryNotEmptyException" -> "folder not empty";
+              case "FileAlreadyExistsException" -> "already exists";
+              case "FileSystemLoopException" -> "symlink loop";
+              case "NotLinkException" -> "not a symlink";
+              default -> "file system error";
+            };
+      }
+      return what.isEmpty() ? reason : what + ": " + reason;
+    }
+    if (e instanceof InvalidPathException invalid && invalid.getMessage().contains("unmappable")) {
+      return "a file name cannot be represented in this locale's charset ("
+          + System.getProperty("sun.jnu.encoding")
+          + "); run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8";
+    }
+    if (e instanceof OutOfMemoryError) {
+      return "out of memory (" + e.getMessage() + "); raise -Xmx via SCENEGATE_JAVA_OPTS";
+    }
     String message = e.getMessage();
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }

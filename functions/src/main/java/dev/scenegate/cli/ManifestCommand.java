@@ -9,6 +9,7 @@ import dev.scenegate.storage.PathEscapesException;
 import dev.scenegate.verify.Verifier;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -35,14 +36,16 @@ public final class ManifestCommand implements Command {
 
         Hashes every file below DIR (SHA-256, streamed) and writes a seed-format manifest:
         files sorted by path, generated_at in UTC ISO-8601, root = DIR's absolute path.
-        The manifest itself and dot-named markers (.regen3d_complete, ...) are left out.
+        The manifest itself, dot-named markers (.regen3d_complete, ...) and anything in a
+        dot-named folder are left out. Keys are relative to DIR, so the manifest verifies
+        when it sits in DIR (the default --out).
 
         options:
           --out FILE   where to write (default: DIR/source_checksums.json)
-          --threads N  files hashed in parallel (default: available cores)
+          --threads N  files hashed in parallel, 1..256 (default: available cores)
 
-        exit codes: 0 written, 2 bad input (no such folder, nothing to list,
-                    a name a manifest cannot hold, a symlink leading out of DIR)
+        exit codes: 0 written, 2 bad input (no such folder, nothing to list, a name a
+                    manifest cannot hold, a symlink leading out of DIR, bad arguments)
         """;
   }
 
@@ -55,14 +58,23 @@ public final class ManifestCommand implements Command {
   public int run(Args args, Console console) throws Exception {
     String given = args.expectPositional(1, "DIR").get(0);
     int threads = args.positiveInt("threads", Verifier.defaultThreads(), 256);
-    Path dir = Path.of(given).toAbsolutePath().normalize();
-    if (!Files.isDirectory(dir)) {
-      throw CliException.usage("not a folder: " + given);
+    Path dir;
+    Path out;
+    try {
+      dir = Path.of(given).toAbsolutePath().normalize();
+      out =
+          args.value("out") == null
+              ? dir.resolve(ChecksumManifest.FILE_NAME)
+              : Path.of(args.value("out")).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw CliException.usage("invalid path: " + e.getInput());
     }
-    Path out =
-        args.value("out") == null
-            ? dir.resolve(ChecksumManifest.FILE_NAME)
-            : Path.of(args.value("out")).toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir)) {
+      throw CliException.usage((Files.exists(dir) ? "not a folder: " : "no such folder: ") + given);
+    }
+    if (Files.isDirectory(out)) {
+      throw CliException.usage("--out is a folder, not a file: " + out);
+    }
     List<String> exclude = new ArrayList<>();
     if (out.startsWith(dir)) {
       exclude.add(dir.relativize(out).toString().replace('\\', '/'));
@@ -77,12 +89,18 @@ public final class ManifestCommand implements Command {
     if (out.getParent() != null) {
       Files.createDirectories(out.getParent());
     }
-    Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
-    Files.write(tmp, ManifestCodec.write(manifest));
+    // Written beside the target and moved into place, so a reader never sees half a manifest.
+    // The temporary name starts with '.', so a concurrent manifest run never lists it.
+    Path tmp = out.resolveSibling("." + out.getFileName() + "." + ProcessHandle.current().pid());
     try {
-      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+      Files.write(tmp, ManifestCodec.write(manifest));
+      try {
+        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
     }
     console.out().printf("wrote %s (%d files)%n", out, manifest.files().size());
     return ExitCodes.OK;

@@ -15,6 +15,7 @@ import dev.scenegate.storage.GcsConfig;
 import dev.scenegate.storage.GcsObjectStore;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectStore;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ public final class StatusCommand implements Command {
     if (args.flag("json")) {
       console.out().println(toJson(state, where).toPrettyString());
     } else {
-      printTable(console, state, where);
+      printTable(console.out(), state, where, true);
     }
     return ExitCodes.OK;
   }
@@ -192,8 +193,12 @@ public final class StatusCommand implements Command {
     return root;
   }
 
-  private static void printTable(Console console, SceneState state, String where) {
-    var out = console.out();
+  /**
+   * The stage table and verdict of {@code state} ({@code where}: its state object), and with {@code
+   * withHistory} the recent transitions. Shared with {@code scenegate demo}.
+   */
+  public static void printTable(
+      PrintStream out, SceneState state, String where, boolean withHistory) {
     out.printf("scene %s  (%s)%n", state.sceneId(), where);
     out.printf("verdict: %s%s%n%n", state.verdict().wireName(), since(state.updatedAt()));
     out.printf("%-17s %-8s %-20s %s%n", "STAGE", "STATUS", "GENERATION", "TRIGGER / REASON");
@@ -208,7 +213,7 @@ public final class StatusCommand implements Command {
         out.printf("%-47s %s%n", "", Main.oneLine(clip(reason, 160)));
       }
     }
-    List<ObjectNode> history = recentHistory(state);
+    List<ObjectNode> history = withHistory ? recentHistory(state) : List.of();
     if (!history.isEmpty()) {
       out.printf("%nrecent history (newest first):%n");
       for (ObjectNode t : history) {

@@ -22,21 +22,35 @@ public record Target(String given, ObjectStore store, String manifestObject) {
     try {
       path = Path.of(given).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {
-      throw CliException.usage("invalid path " + given);
+      throw CliException.usage("invalid path '" + Main.oneLine(given) + "'");
     }
+    Path folder;
+    Path manifest;
     if (Files.isDirectory(path)) {
-      return new Target(given, new LocalObjectStore(path), ChecksumManifest.FILE_NAME);
+      folder = path;
+      manifest = path.resolve(ChecksumManifest.FILE_NAME);
+    } else if (Files.exists(path) || Files.isSymbolicLink(path)) {
+      folder = path.getParent();
+      manifest = path;
+    } else {
+      throw new CliException(
+          ExitCodes.BAD_INPUT, "MANIFEST_MISSING", "no such file or folder: " + given);
     }
-    if (Files.isRegularFile(path)) {
-      return new Target(
-          given, new LocalObjectStore(path.getParent()), path.getFileName().toString());
+    if (Files.exists(manifest) && !Files.isRegularFile(manifest)) {
+      // A folder (or device, or pipe) where the manifest file should be.
+      throw new CliException(
+          ExitCodes.BAD_INPUT, "MANIFEST_INVALID", manifest + " is not a regular file");
     }
-    if (path.getParent() != null && Files.isDirectory(path.getParent())) {
-      // A manifest path that does not exist: MANIFEST_MISSING, reported by the verifier.
-      return new Target(
-          given, new LocalObjectStore(path.getParent()), path.getFileName().toString());
+    if (Files.isSymbolicLink(manifest) && !Files.exists(manifest)) {
+      throw new CliException(
+          ExitCodes.BAD_INPUT, "MANIFEST_MISSING", manifest + " is a dangling symlink");
     }
-    throw new CliException(
-        ExitCodes.BAD_INPUT, "MANIFEST_MISSING", "no such file or folder: " + given);
+    // A folder without a manifest is reported by the verifier as MANIFEST_MISSING.
+    return new Target(given, new LocalObjectStore(folder), manifest.getFileName().toString());
+  }
+
+  /** The manifest as people should see it: a file path or a gs:// URI. */
+  public String manifestDescription() {
+    return store.describe(manifestObject);
   }
 }

@@ -11,6 +11,8 @@ import dev.scenegate.verify.ManifestMissingException;
 import dev.scenegate.verify.VerificationReport;
 import dev.scenegate.verify.Verifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 
 /** {@code scenegate verify TARGET [--json] [--strict] [--threads N]}. */
@@ -40,12 +42,19 @@ public final class VerifyCommand implements Command {
         options:
           --json       print one JSON object on stdout (target, manifest, ok, files_checked,
                        bytes_hashed, duration_ms, error, failures, unlisted)
-          --strict     also fail on files beside the manifest that it does not list
-                       (the manifest itself and dot-named markers are never unlisted)
-          --threads N  files hashed in parallel (default: available cores)
+          --strict     also fail on files below the manifest's folder that it does not list
+                       (the manifest itself, dot-named markers such as .regen3d_complete and
+                       anything in a dot-named folder are never unlisted)
+          --threads N  files hashed in parallel, 1..256 (default: available cores)
 
-        exit codes: 0 all files verified, 1 a file failed verification,
-                    2 bad input (missing or invalid manifest, bad arguments)
+        outcomes per file: OK, MISSING, SIZE_MISMATCH (not hashed), SHA256_MISMATCH,
+        and with --strict UNLISTED.
+
+        exit codes: 0 all files verified, 1 a file failed verification (or is unlisted),
+                    2 bad input: manifest missing or invalid (not JSON, unknown major
+                    schema_version, bad digest or size, duplicate key, no files, a path
+                    that could leave its folder), a listed file that cannot be read,
+                    bad arguments. One line on stderr; with --json, "error" says which.
         """;
   }
 
@@ -60,60 +69,120 @@ public final class VerifyCommand implements Command {
   }
 
   @Override
+  public int rejectArguments(List<String> rawArgs, CliException problem, Console console)
+      throws CliException {
+    int end = rawArgs.indexOf("--");
+    List<String> options = end < 0 ? rawArgs : rawArgs.subList(0, end);
+    if (!options.contains("--json")) {
+      throw problem;
+    }
+    String target = null;
+    for (int i = 0; i < options.size() && target == null; i++) {
+      String arg = options.get(i);
+      if (valueOptions().contains(arg.replaceFirst("^--", ""))) {
+        i++; // skip the option's value
+      } else if (!arg.startsWith("-")) {
+        target = arg;
+      }
+    }
+    return fail(console, true, target, null, problem);
+  }
+
+  @Override
   public int run(Args args, Console console) throws Exception {
     boolean json = args.flag("json");
     String given = args.positional().isEmpty() ? null : args.positional().get(0);
+    Target target = null;
     try {
       args.expectPositional(1, "TARGET");
       int threads = args.positiveInt("threads", Verifier.defaultThreads(), 256);
-      Target target = Target.resolve(given, console);
-      Verifier verifier;
-      ChecksumManifest manifest;
-      Progress progress = null;
-      try {
-        Verifier reader = new Verifier(target.store(), threads, new SimpleMeterRegistry());
-        manifest = reader.readManifest(target.manifestObject());
-        if (console.interactive() && !json) {
-          long total = manifest.files().stream().mapToLong(ManifestEntry::sizeBytes).sum();
-          progress = Progress.start(console.err(), "verifying", total);
-        }
-        verifier =
-            new Verifier(
-                target.store(),
-                threads,
-                new SimpleMeterRegistry(),
-                progress == null ? n -> {} : progress::add);
-      } catch (ManifestMissingException e) {
-        throw new CliException(ExitCodes.BAD_INPUT, "MANIFEST_MISSING", e.getMessage());
-      }
-      VerificationReport report;
-      try {
-        report = verifier.verify(target.manifestObject(), manifest, args.flag("strict"));
-      } finally {
-        if (progress != null) {
-          progress.stop();
-        }
-      }
+      target = Target.resolve(given, console);
+      ChecksumManifest manifest = readManifest(target, threads);
+      VerificationReport report =
+          verify(target, manifest, threads, args.flag("strict"), json, console);
       if (json) {
-        console
-            .out()
-            .println(toJson(given, target.store().describe(target.manifestObject()), report, null));
+        console.out().println(toJson(given, target.manifestDescription(), report, null));
       } else {
         printHuman(console, target, report);
       }
-      return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
-    } catch (ManifestInvalidException e) {
-      return fail(
-          console,
-          json,
-          given,
-          new CliException(ExitCodes.BAD_INPUT, "MANIFEST_INVALID", e.getMessage()));
+      if (!report.ok()) {
+        console.err().println("scenegate verify: " + summary(report, target));
+        return ExitCodes.FAILED;
+      }
+      return ExitCodes.OK;
     } catch (CliException e) {
-      return fail(console, json, given, e);
+      return fail(console, json, given, target, e);
+    } catch (ManifestInvalidException e) {
+      return fail(console, json, given, target, invalid(e.getMessage()));
+    } catch (Exception | Error e) {
+      // An asset that cannot be read (permission denied, an I/O error): the target cannot be
+      // verified as its manifest describes, which is bad input rather than a file that failed.
+      return fail(console, json, given, target, invalid("cannot verify: " + Main.describe(e)));
     }
   }
 
-  private int fail(Console console, boolean json, String given, CliException e)
+  private static ChecksumManifest readManifest(Target target, int threads)
+      throws CliException, ManifestInvalidException {
+    Verifier reader = new Verifier(target.store(), threads, new SimpleMeterRegistry());
+    try {
+      return reader.readManifest(target.manifestObject());
+    } catch (ManifestMissingException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "MANIFEST_MISSING", e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      throw invalid("cannot read manifest: " + Main.describe(e));
+    }
+  }
+
+  private static VerificationReport verify(
+      Target target,
+      ChecksumManifest manifest,
+      int threads,
+      boolean strict,
+      boolean json,
+      Console console)
+      throws IOException, ManifestInvalidException {
+    Progress progress = null;
+    if (console.interactive() && !json) {
+      long total = manifest.files().stream().mapToLong(ManifestEntry::sizeBytes).sum();
+      progress = Progress.start(console.err(), "verifying", total);
+    }
+    Verifier verifier =
+        new Verifier(
+            target.store(),
+            threads,
+            new SimpleMeterRegistry(),
+            progress == null ? n -> {} : progress::add);
+    try {
+      return verifier.verify(target.manifestObject(), manifest, strict);
+    } finally {
+      if (progress != null) {
+        progress.stop();
+      }
+    }
+  }
+
+  private static CliException invalid(String message) {
+    return new CliException(ExitCodes.BAD_INPUT, "MANIFEST_INVALID", message);
+  }
+
+  private static String summary(VerificationReport report, Target target) {
+    StringBuilder text = new StringBuilder();
+    text.append(report.failures().size())
+        .append(" of ")
+        .append(report.filesChecked())
+        .append(" files failed verification");
+    if (!report.unlisted().isEmpty()) {
+      text.append(", ").append(report.unlisted().size()).append(" unlisted");
+    }
+    return text.append(" (").append(target.manifestDescription()).append(')').toString();
+  }
+
+  /**
+   * Ends with exit 2: with {@code --json} one JSON object on stdout carrying {@code error}, and
+   * always one line on stderr.
+   */
+  private static int fail(
+      Console console, boolean json, String given, Target target, CliException e)
       throws CliException {
     if (!json) {
       throw e;
@@ -121,7 +190,8 @@ public final class VerifyCommand implements Command {
     ObjectNode error = JSON.createObjectNode();
     error.put("kind", e.kind());
     error.put("message", Main.oneLine(e.getMessage()));
-    console.out().println(toJson(given, null, null, error));
+    String manifest = target == null ? null : target.manifestDescription();
+    console.out().println(toJson(given, manifest, null, error));
     console.err().println("scenegate verify: " + Main.oneLine(e.getMessage()));
     return e.exitCode();
   }
@@ -174,7 +244,7 @@ public final class VerifyCommand implements Command {
     for (String path : report.unlisted()) {
       console.out().printf("UNLISTED         %s%n", path);
     }
-    String where = target.store().describe(target.manifestObject());
+    String where = target.manifestDescription();
     if (report.ok()) {
       console
           .out()

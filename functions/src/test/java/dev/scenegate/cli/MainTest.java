@@ -37,6 +37,35 @@ class MainTest {
   }
 
   @Test
+  void noCommandIsUsageErrorWithOneLine() {
+    Cli run = Cli.run();
+    assertEquals(ExitCodes.BAD_INPUT, run.exit());
+    assertTrue(run.out().contains("usage: scenegate"), run.out());
+    run.oneErrorLine("scenegate: missing command");
+  }
+
+  @Test
+  void fileSystemErrorsAreSpelledOut() {
+    assertEquals(
+        "/x/obj_1/asset.glb: permission denied",
+        Main.describe(new java.nio.file.AccessDeniedException("/x/obj_1/asset.glb")));
+    assertEquals(
+        "/x/a: Is a directory",
+        Main.describe(new java.nio.file.FileSystemException("/x/a", null, "Is a directory")));
+    assertEquals(
+        "/x/loop: symlink loop",
+        Main.describe(
+            new java.io.UncheckedIOException(
+                new java.nio.file.FileSystemLoopException("/x/loop"))));
+    assertEquals("IllegalStateException", Main.describe(new IllegalStateException()));
+  }
+
+  @Test
+  void messagesAreCollapsedOntoOneLine() {
+    assertEquals("a b c", Main.oneLine("a\nb\r\n\tc\n"));
+  }
+
+  @Test
   void unknownOptionIsRejected() throws Exception {
     CliException e =
         org.junit.jupiter.api.Assertions.assertThrows(

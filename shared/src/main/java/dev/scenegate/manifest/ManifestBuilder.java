@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Builds a seed-format manifest for a folder, as the upstream jobs do: every object below it but
- * the manifest itself and dot-named markers, hashed in parallel, sorted by path.
+ * the manifest itself and dot-named markers (and dot-named folders), hashed in parallel, sorted by
+ * path. Exactly the set that strict verification accepts, so what it writes verifies.
  */
 public final class ManifestBuilder {
   private final ObjectStore store;
@@ -37,13 +38,14 @@ public final class ManifestBuilder {
       String relative = object.name().substring(folder.length());
       if (relative.equals(ChecksumManifest.FILE_NAME)
           || exclude.contains(object.name())
-          || RelativePaths.baseName(relative).startsWith(".")) {
+          || RelativePaths.isHidden(relative)) {
         continue;
       }
       Optional<String> problem = RelativePaths.problem(relative);
       if (problem.isPresent()) {
         throw new ManifestInvalidException(
-            store.describe(object.name()), "cannot be listed in a manifest: " + problem.get());
+            store.describe(folder),
+            ManifestCodec.quote(relative) + " cannot be listed in a manifest: " + problem.get());
       }
       store.checkContained(folder, object.name());
       objects.add(object);

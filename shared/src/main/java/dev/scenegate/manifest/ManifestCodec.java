@@ -1,20 +1,29 @@
 package dev.scenegate.manifest;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads and writes the seed format of {@code source_checksums.json}, with every DESIGN rule. */
@@ -35,8 +44,15 @@ public final class ManifestCodec {
           .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-  private static final ObjectMapper WRITER =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Two-space indent and {@code "key": value}, as the upstream Python jobs write it. */
+  private static final ObjectWriter WRITER =
+      new ObjectMapper()
+          .writer(
+              new DefaultPrettyPrinter()
+                  .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                  .withSeparators(
+                      Separators.createDefaultInstance()
+                          .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
 
   private ManifestCodec() {}
 
@@ -51,7 +67,7 @@ public final class ManifestCodec {
     try {
       tree = READER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new ManifestInvalidException(source, "not valid JSON: " + e.getOriginalMessage());
+      throw new ManifestInvalidException(source, "not valid JSON: " + describe(e));
     } catch (IOException e) {
       throw new ManifestInvalidException(source, "not valid JSON: " + e.getMessage());
     }
@@ -80,6 +96,20 @@ public final class ManifestCodec {
     return new ChecksumManifest(schemaVersion, generatedAt, root, entries);
   }
 
+  /** Jackson's reason without its multi-line source excerpt, plus where it happened. */
+  private static String describe(JsonProcessingException e) {
+    String reason = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage();
+    reason = reason.replaceAll("\\s+", " ").strip();
+    if (reason.length() > 300) {
+      reason = reason.substring(0, 300) + "...";
+    }
+    JsonLocation where = e.getLocation();
+    if (where != null && where.getLineNr() > 0) {
+      reason += " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+    }
+    return reason;
+  }
+
   private static ManifestEntry entry(String path, JsonNode value, String source)
       throws ManifestInvalidException {
     String shown = quote(path);
@@ -93,18 +123,21 @@ public final class ManifestCodec {
     JsonNode sha = value.get("sha256");
     if (sha == null || !sha.isTextual() || !HEX64.matcher(sha.textValue()).matches()) {
       throw new ManifestInvalidException(
-          source, "entry " + shown + ": sha256 must be 64 hexadecimal characters");
+          source,
+          "entry " + shown + ": sha256 must be 64 hexadecimal characters, got " + shown(sha));
     }
     JsonNode size = value.get("size_bytes");
-    if (size == null
-        || !size.isIntegralNumber()
-        || size.bigIntegerValue().signum() < 0
-        || size.bigIntegerValue().bitLength() > 63) {
+    // Only a JSON integer literal counts: 1.0, 1e3, "12", true and null are all refused.
+    if (size == null || !size.isIntegralNumber() || size.bigIntegerValue().signum() < 0) {
       throw new ManifestInvalidException(
-          source, "entry " + shown + ": size_bytes must be a non-negative integer");
+          source,
+          "entry " + shown + ": size_bytes must be a non-negative integer, got " + shown(size));
     }
-    return new ManifestEntry(
-        path, sha.textValue().toLowerCase(java.util.Locale.ROOT), size.longValue());
+    if (size.bigIntegerValue().bitLength() > 63) {
+      throw new ManifestInvalidException(
+          source, "entry " + shown + ": size_bytes " + shown(size) + " is out of range");
+    }
+    return new ManifestEntry(path, sha.textValue().toLowerCase(Locale.ROOT), size.longValue());
   }
 
   private static String checkSchemaVersion(JsonNode node, String source)
@@ -113,11 +146,11 @@ public final class ManifestCodec {
       throw new ManifestInvalidException(source, "schema_version must be a string such as \"1.0\"");
     }
     String version = node.textValue();
-    java.util.regex.Matcher m = SCHEMA.matcher(version);
+    Matcher m = SCHEMA.matcher(version);
     if (!m.matches()) {
       throw new ManifestInvalidException(source, "malformed schema_version " + quote(version));
     }
-    if (!m.group(1).equals("1")) {
+    if (!new BigInteger(m.group(1)).equals(BigInteger.ONE)) {
       throw new ManifestInvalidException(
           source, "unsupported major schema_version " + quote(version) + " (supported: 1.x)");
     }
@@ -134,6 +167,15 @@ public final class ManifestCodec {
       throw new ManifestInvalidException(source, "'" + field + "' must be a string");
     }
     return node.textValue();
+  }
+
+  /** A JSON value for messages: short, on one line, "missing" when absent. */
+  private static String shown(JsonNode node) {
+    if (node == null) {
+      return "nothing";
+    }
+    String text = node.isTextual() ? quote(node.textValue()) : node.toString();
+    return text.length() > 80 ? text.substring(0, 80) + "..." : text;
   }
 
   /** Quotes a path for messages, escaping control characters so the message stays one line. */
@@ -155,13 +197,13 @@ public final class ManifestCodec {
 
   /** Serialises in the seed format, files sorted by path. */
   public static byte[] write(ChecksumManifest manifest) {
-    ObjectNode root = WRITER.createObjectNode();
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("schema_version", manifest.schemaVersion());
     root.put("generated_at", manifest.generatedAt());
     root.put("root", manifest.root());
     ObjectNode files = root.putObject("files");
     manifest.files().stream()
-        .sorted(java.util.Comparator.comparing(ManifestEntry::path))
+        .sorted(Comparator.comparing(ManifestEntry::path, ManifestCodec::compareCodePoints))
         .forEach(
             e -> {
               ObjectNode node = files.putObject(e.path());
@@ -173,5 +215,25 @@ public final class ManifestCodec {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise manifest", e);
     }
+  }
+
+  /**
+   * Orders by Unicode code point, which is also the order of the paths' UTF-8 bytes (and of
+   * Python's {@code sort_keys}); {@link String#compareTo} would put characters beyond U+FFFF before
+   * U+E000..U+FFFF.
+   */
+  static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
   }
 }

@@ -34,7 +34,9 @@ public final class RelativePaths {
       return Optional.of("absolute path");
     }
     String[] segments = path.split("/", -1);
-    if (segments[0].length() == 2
+    // "C:/x" and the drive-relative "C:x" mean another root on Windows.
+    if (segments[0].length() >= 2
+        && segments[0].charAt(0) < 0x80
         && Character.isLetter(segments[0].charAt(0))
         && segments[0].charAt(1) == ':') {
       return Optional.of("drive-qualified path");
@@ -51,6 +53,20 @@ public final class RelativePaths {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * True for paths a manifest never needs to list and strict verification never reports: a
+   * dot-named marker ({@code .regen3d_complete}) or anything inside a dot-named folder ({@code
+   * .git/}, a tool's scratch space). Checked per segment, so {@code obj_1/.done} counts too.
+   */
+  public static boolean isHidden(String relativePath) {
+    for (String segment : relativePath.split("/", -1)) {
+      if (segment.startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The folder part of an object name with its trailing '/', or "" at the top. */

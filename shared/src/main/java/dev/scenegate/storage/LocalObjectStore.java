@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -12,11 +13,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +78,10 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public Optional<ObjectInfo> stat(String name) throws IOException {
-    Path file = file(name);
+    return stat(name, file(name));
+  }
+
+  private Optional<ObjectInfo> stat(String name, Path file) throws IOException {
     BasicFileAttributes attrs;
     try {
       attrs = Files.readAttributes(file, BasicFileAttributes.class);
@@ -104,7 +108,7 @@ public final class LocalObjectStore implements ObjectStore {
   @Override
   public InputStream open(String name, long generation) throws IOException {
     Path file = file(name);
-    InputStream in = Files.newInputStream(file);
+    InputStream in = new LocalFileStream(FileChannel.open(file, StandardOpenOption.READ));
     // Checked after opening: a replace after this point cannot change what this stream reads.
     long current = generationOf(Files.getLastModifiedTime(file));
     if (generation > 0 && current != generation) {
@@ -135,21 +139,23 @@ public final class LocalObjectStore implements ObjectStore {
     if (!Files.isDirectory(start)) {
       return List.of();
     }
-    List<String> names = new ArrayList<>();
+    // Names come from the walk, not from file(name): a file whose name an object name cannot
+    // carry (a backslash is legal in a Linux file name) is still listed, so callers can refuse it
+    // rather than never see it.
+    Map<String, Path> files = new java.util.TreeMap<>();
     try (Stream<Path> walk = Files.walk(start, FileVisitOption.FOLLOW_LINKS)) {
-      walk.filter(p -> Files.isRegularFile(p))
-          .map(p -> root.relativize(p).toString().replace('\\', '/'))
-          .filter(n -> n.startsWith(prefix))
-          .filter(n -> !n.startsWith(META_DIR))
-          .filter(n -> !baseName(n).startsWith(TMP_PREFIX))
-          .forEach(names::add);
+      walk.filter(p -> Files.isRegularFile(p)).forEach(p -> files.put(objectName(p), p));
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-    names.sort(Comparator.naturalOrder());
-    List<ObjectInfo> result = new ArrayList<>(names.size());
-    for (String name : names) {
-      stat(name).ifPresent(result::add);
+    List<ObjectInfo> result = new ArrayList<>(files.size());
+    for (Map.Entry<String, Path> entry : files.entrySet()) {
+      String name = entry.getKey();
+      if (name.startsWith(prefix)
+          && !name.startsWith(META_DIR)
+          && !baseName(name).startsWith(TMP_PREFIX)) {
+        stat(name, entry.getValue()).ifPresent(result::add);
+      }
     }
     return result;
   }
@@ -253,6 +259,12 @@ public final class LocalObjectStore implements ObjectStore {
     if (!real.startsWith(realBase)) {
       throw new PathEscapesException(name, "resolves outside its folder through a symlink");
     }
+  }
+
+  private String objectName(Path file) {
+    String relative = root.relativize(file).toString();
+    char separator = file.getFileSystem().getSeparator().charAt(0);
+    return separator == '/' ? relative : relative.replace(separator, '/');
   }
 
   private static Map<String, String> withoutEmptyValues(Map<String, String> metadata) {

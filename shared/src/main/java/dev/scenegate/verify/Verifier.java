@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -98,11 +99,18 @@ public final class Verifier {
     // Every path is checked before any is hashed: a manifest with one escaping path is rejected
     // whole, not half-verified.
     for (ManifestEntry entry : manifest.files()) {
+      String name = folder + entry.path();
       try {
-        store.checkContained(folder, folder + entry.path());
+        store.checkContained(folder, name);
       } catch (PathEscapesException e) {
         throw new ManifestInvalidException(
-            store.describe(manifestObject), "entry \"" + entry.path() + "\": " + e.getMessage());
+            store.describe(manifestObject),
+            "entry \"" + entry.path() + "\": " + withoutPrefix(e.getMessage(), name + ": "));
+      } catch (FileSystemException e) {
+        // A symlink loop or an unreadable folder on the way: the entry cannot be resolved safely.
+        throw new ManifestInvalidException(
+            store.describe(manifestObject),
+            "entry \"" + entry.path() + "\": cannot resolve: " + reason(e));
       }
     }
     List<FileResult> results = hashAll(folder, manifest.files());
@@ -122,6 +130,21 @@ public final class Verifier {
             manifestObject, manifest.files().size(), bytesHashed, durationMs, failures, unlisted);
     record(report, System.nanoTime() - start, results);
     return report;
+  }
+
+  private static String withoutPrefix(String message, String prefix) {
+    return message != null && message.startsWith(prefix)
+        ? message.substring(prefix.length())
+        : message;
+  }
+
+  private static String reason(FileSystemException e) {
+    if (e.getReason() != null) {
+      return e.getReason();
+    }
+    return e instanceof java.nio.file.AccessDeniedException
+        ? "permission denied"
+        : e.getClass().getSimpleName();
   }
 
   private record FileResult(Outcome outcome, FileFailure failure, long bytesHashed) {}
@@ -187,7 +210,7 @@ public final class Verifier {
     for (ObjectInfo object : store.list(folder)) {
       String relative = object.name().substring(folder.length());
       if (object.name().equals(manifestObject)
-          || RelativePaths.baseName(relative).startsWith(".")
+          || RelativePaths.isHidden(relative)
           || listed.contains(relative)) {
         continue;
       }

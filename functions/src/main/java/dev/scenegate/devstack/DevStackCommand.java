@@ -1,0 +1,225 @@
+package dev.scenegate.devstack;
+
+import dev.scenegate.cli.Args;
+import dev.scenegate.cli.CliException;
+import dev.scenegate.cli.Command;
+import dev.scenegate.cli.Console;
+import dev.scenegate.cli.ExitCodes;
+import dev.scenegate.cli.Main;
+import dev.scenegate.events.Topic;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code scenegate dev-stack [--watch] ...}: the real wire on this machine until Ctrl-C. */
+public final class DevStackCommand implements Command {
+
+  @Override
+  public String name() {
+    return "dev-stack";
+  }
+
+  @Override
+  public String summary() {
+    return "run the emulators, the marker function and an Eventarc stand-in locally";
+  }
+
+  @Override
+  public String help() {
+    return """
+        usage: scenegate dev-stack [--watch] [--bucket B] [--project P] [--log-dir DIR]
+
+        Starts, on free ports: the Pub/Sub emulator; fake-gcs-server publishing a notification
+        for every finalized object to it; the Functions Framework invoker serving
+        dev.scenegate.functions.MarkerFunction against both; and a bridge that pulls the
+        notifications and POSTs them to the invoker as google.cloud.storage.object.v1.finalized
+        CloudEvents, as Eventarc would (acknowledged only after a 2xx, redelivered otherwise).
+        Prints the endpoints and the environment to use them, then runs until Ctrl-C, which
+        stops everything.
+
+        Topics stage-events and checksum-alerts are created with pull subscriptions
+        stage-events-sub and checksum-alerts-sub.
+
+        options:
+          --watch          print stage events and alerts as the function publishes them
+          --bucket B       the bucket to create (default scenegate-dev)
+          --project P      the Pub/Sub project (default scenegate-dev)
+          --log-dir DIR    where the parts' logs go (default: a new temporary folder)
+
+        environment: FAKE_GCS_SERVER, PUBSUB_EMULATOR, FUNCTION_INVOKER_JAR override where the
+        parts are found (default: .tools/bin from scripts/install-test-tools or PATH; the
+        gcloud SDK's pubsub-emulator; functions/target/function-invoker/ from the build).
+        Thresholds (MIN_QUALITY_SCORE ...) are passed on to the function.
+
+        exit codes: 0 stopped with Ctrl-C, 1 a part stopped on its own,
+                    2 a part is missing or failed to start, bad arguments
+        """;
+  }
+
+  @Override
+  public Set<String> flags() {
+    return Set.of("watch");
+  }
+
+  @Override
+  public Set<String> valueOptions() {
+    return Set.of("bucket", "project", "log-dir");
+  }
+
+  @Override
+  public int run(Args args, Console console) throws Exception {
+    args.expectPositional(0, "nothing");
+    DevTools tools = DevTools.fromEnvironment(console.env());
+    Path fakeGcsServer;
+    Path pubSubEmulator;
+    Path invokerJar;
+    Path functionJar;
+    try {
+      fakeGcsServer = tools.fakeGcsServer().require();
+      pubSubEmulator = tools.pubSubEmulator().require();
+      invokerJar = tools.invokerJar().require();
+      functionJar = tools.functionJar().require();
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "MISSING_TOOL", e.getMessage());
+    }
+    Path logDir =
+        args.value("log-dir") == null
+            ? Files.createTempDirectory("scenegate-dev-stack-")
+            : Path.of(args.value("log-dir"));
+    DevStack.Config config =
+        new DevStack.Config(
+            args.value("project", DevStack.Config.DEFAULT_PROJECT),
+            args.value("bucket", DevStack.Config.DEFAULT_BUCKET),
+            DevStack.Config.DEFAULT_NOTIFICATION_TOPIC,
+            fakeGcsServer,
+            pubSubEmulator,
+            invokerJar,
+            functionJar,
+            tools.java(),
+            logDir,
+            thresholds(console.env()),
+            args.flag("watch"));
+    PrintStream out = console.out();
+    NotificationBridge.Listener listener =
+        new NotificationBridge.Listener() {
+          @Override
+          public void failed(String object, String reason, int attempt, int retryInSeconds) {
+            console
+                .err()
+                .println(
+                    "scenegate dev-stack: delivery of "
+                        + object
+                        + " failed ("
+                        + Main.oneLine(reason)
+                        + "); redelivery "
+                        + (attempt + 1)
+                        + " in "
+                        + retryInSeconds
+                        + " s");
+          }
+        };
+    DevStack stack;
+    try {
+      stack = DevStack.start(config, out, listener);
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "START_FAILED", e.getMessage());
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              stack.close();
+              stopped.countDown();
+            },
+            "scenegate-dev-stack-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    printReady(out, stack);
+    try {
+      while (!stopped.await(1, TimeUnit.SECONDS)) {
+        Optional<String> dead = stack.deadPart();
+        if (dead.isPresent()) {
+          throw new CliException(ExitCodes.FAILED, "PART_STOPPED", dead.get());
+        }
+      }
+      return ExitCodes.OK;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+        stack.close();
+      } catch (IllegalStateException e) {
+        // Shutting down: the hook stops the stack.
+      }
+    }
+  }
+
+  private static Map<String, String> thresholds(Map<String, String> env) {
+    Map<String, String> passed = new java.util.LinkedHashMap<>();
+    for (String name :
+        new String[] {
+          "MIN_QUALITY_SCORE",
+          "MIN_PASS_RATE",
+          "MIN_AVERAGE_SCORE",
+          "VERIFY_THREADS",
+          "SCENEGATE_LOG_LEVEL"
+        }) {
+      if (env.containsKey(name)) {
+        passed.put(name, env.get(name));
+      }
+    }
+    return passed;
+  }
+
+  private static void printReady(PrintStream out, DevStack stack) {
+    DevStack.Config c = stack.config();
+    out.println();
+    out.println("scenegate dev stack is up (Ctrl-C stops everything)");
+    out.println("  Pub/Sub emulator   " + stack.pubSubHost() + "   project " + c.project());
+    out.println(
+        "  fake-gcs-server    "
+            + stack.storageUrl()
+            + "   bucket "
+            + c.bucket()
+            + ", finalize notifications to topic "
+            + c.notificationTopic());
+    out.println("  function invoker   " + stack.invokerUrl() + "   " + DevStack.FUNCTION_TARGET);
+    out.println(
+        "  bridge             "
+            + DevStack.BRIDGE_SUBSCRIPTION
+            + " -> invoker, as google.cloud.storage.object.v1.finalized CloudEvents");
+    out.println(
+        "  events             topics "
+            + Topic.STAGE_EVENTS.defaultName()
+            + ", "
+            + Topic.CHECKSUM_ALERTS.defaultName()
+            + "; pull subscriptions "
+            + DevStack.subscriptionFor(Topic.STAGE_EVENTS)
+            + ", "
+            + DevStack.subscriptionFor(Topic.CHECKSUM_ALERTS));
+    out.println("  logs               " + c.logDir());
+    out.println();
+    out.println("in another shell:");
+    out.println(
+        "  export STORAGE_EMULATOR_HOST="
+            + stack.storageUrl()
+            + " PUBSUB_EMULATOR_HOST="
+            + stack.pubSubHost()
+            + " BUCKET="
+            + c.bucket()
+            + " PROJECT="
+            + c.project());
+    out.println(
+        "  curl -X POST --data-binary @FILE"
+            + " \"$STORAGE_EMULATOR_HOST/upload/storage/v1/b/$BUCKET/o?uploadType=media&name=OBJECT\"");
+    if (c.watch()) {
+      out.println();
+      out.println("stage events and alerts:");
+    }
+    out.flush();
+  }
+}

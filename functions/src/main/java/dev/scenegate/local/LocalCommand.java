@@ -1,0 +1,245 @@
+package dev.scenegate.local;
+
+import dev.scenegate.cli.Args;
+import dev.scenegate.cli.CliException;
+import dev.scenegate.cli.Command;
+import dev.scenegate.cli.Console;
+import dev.scenegate.cli.ExitCodes;
+import dev.scenegate.cli.Main;
+import dev.scenegate.devstack.PubSubRest;
+import dev.scenegate.events.EventPublisher;
+import dev.scenegate.events.PubSubConfig;
+import dev.scenegate.events.PubSubEventPublisher;
+import dev.scenegate.events.Topic;
+import dev.scenegate.pipeline.MarkerConfig;
+import dev.scenegate.pipeline.SceneState;
+import dev.scenegate.pipeline.Verdict;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code scenegate local DIR [--once] [--pubsub-project P]}: the embedded default. */
+public final class LocalCommand implements Command {
+  /** How long Ctrl-C waits for the file in hand before abandoning it. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public String summary() {
+    return "a folder as the bucket: watch it and run every marker through the stage gates";
+  }
+
+  @Override
+  public String help() {
+    return """
+        usage: scenegate local DIR [--once] [--pubsub-project P]
+
+        DIR acts as the bucket: every file created or replaced under it is a finalize event,
+        handled by the same code as the Cloud Function (markers verify their manifests and
+        reports and advance the scene's stages; everything else is dismissed). A scan at
+        start-up catches what was written while scenegate was not running; a restart does not
+        redo finished work.
+
+        Scene state lives under DIR/_scenegate/state/. Stage events and alerts are printed and
+        appended as JSON lines to DIR/_scenegate/events.jsonl. Ctrl-C stops cleanly.
+
+        options:
+          --once              scan, process what is new, print each scene's verdict, exit
+          --pubsub-project P  also publish to Pub/Sub topics stage-events and checksum-alerts
+                              (STAGE_EVENTS_TOPIC, CHECKSUM_ALERTS_TOPIC) in project P: the
+                              emulator at PUBSUB_EMULATOR_HOST when set (topics are created
+                              there), real Pub/Sub otherwise
+
+        environment: MIN_QUALITY_SCORE, MIN_PASS_RATE, MIN_AVERAGE_SCORE (thresholds),
+                     VERIFY_THREADS
+
+        exit codes: 0 done (--once: no scene failed; watching: stopped),
+                    1 --once: a scene's verdict is failed,
+                    2 bad input (DIR not a folder, bad arguments) or --once could not process
+                      a file (storage faults)
+        """;
+  }
+
+  @Override
+  public Set<String> flags() {
+    return Set.of("once");
+  }
+
+  @Override
+  public Set<String> valueOptions() {
+    return Set.of("pubsub-project");
+  }
+
+  @Override
+  public int run(Args args, Console console) throws Exception {
+    Path dir = Path.of(args.expectPositional(1, "DIR").get(0));
+    if (!Files.isDirectory(dir)) {
+      throw CliException.usage(dir + " is not a folder");
+    }
+    MarkerConfig config;
+    try {
+      config = LocalMode.config(console.env());
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(e.getMessage());
+    }
+    EventPublisher pubSub = pubSub(args.value("pubsub-project"), console);
+    LocalRunner.Listener listener = listener(console);
+    try (LocalMode local =
+        LocalMode.open(
+            dir, console.out(), config, pubSub, LocalRunner.Options.defaults(), listener)) {
+      return args.flag("once") ? once(local, console) : watch(local, console, dir);
+    }
+  }
+
+  private static int once(LocalMode local, Console console) throws Exception {
+    LocalRunner.Summary summary = local.runner().runOnce();
+    List<String> failed = new ArrayList<>();
+    for (String sceneId : summary.scenes()) {
+      Optional<SceneState> state = local.state(sceneId);
+      String verdict = state.map(s -> s.verdict().wireName()).orElse("pending");
+      console.out().println("scene " + sceneId + ": e2e " + verdict);
+      if (state.isPresent() && state.get().verdict() == Verdict.FAILED) {
+        failed.add(sceneId);
+      }
+    }
+    console
+        .out()
+        .println(
+            "scenegate local: "
+                + summary.processed()
+                + " new marker(s), "
+                + summary.transitions()
+                + " transition(s), "
+                + summary.duplicates()
+                + " already done; events in "
+                + local.eventsFile());
+    if (!summary.unprocessed().isEmpty()) {
+      LocalRunner.Unprocessed first = summary.unprocessed().get(0);
+      throw new CliException(
+          ExitCodes.BAD_INPUT,
+          "UNPROCESSED",
+          summary.unprocessed().size()
+              + " file(s) could not be processed; first: "
+              + first.object()
+              + ": "
+              + first.reason());
+    }
+    if (!failed.isEmpty()) {
+      throw new CliException(
+          ExitCodes.FAILED, "FAILED", "e2e failed for " + String.join(", ", failed));
+    }
+    return ExitCodes.OK;
+  }
+
+  private static int watch(LocalMode local, Console console, Path dir) throws Exception {
+    LocalRunner runner = local.runner();
+    CountDownLatch done = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              try {
+                runner.stopAndAwait(STOP_GRACE);
+                done.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "scenegate-local-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    console
+        .out()
+        .println(
+            "scenegate local: watching "
+                + local.store().root()
+                + " (state and events.jsonl under "
+                + local.store().root().resolve(LocalRunner.OWN_FOLDER)
+                + "); Ctrl-C stops");
+    try {
+      runner.watch();
+    } finally {
+      console.out().println("scenegate local: stopped");
+      console.out().flush();
+      done.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // Shutting down already: the hook is running and waits for us.
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private static LocalRunner.Listener listener(Console console) {
+    return new LocalRunner.Listener() {
+      @Override
+      public void retrying(String object, Exception error, int attempt, Duration retryIn) {
+        console
+            .err()
+            .println(
+                "scenegate local: "
+                    + object
+                    + " not processed ("
+                    + Main.oneLine(LocalRunner.describe(error))
+                    + "); attempt "
+                    + (attempt + 1)
+                    + " in "
+                    + retryIn.toMillis()
+                    + " ms");
+      }
+
+      @Override
+      public void watchDegraded(IOException problem) {
+        console
+            .err()
+            .println(
+                "scenegate local: cannot watch every folder ("
+                    + Main.oneLine(LocalRunner.describe(problem))
+                    + "); rescanning every few seconds instead");
+      }
+    };
+  }
+
+  /** The Pub/Sub publisher for {@code --pubsub-project}, topics created on an emulator. */
+  private static EventPublisher pubSub(String project, Console console) throws CliException {
+    if (project == null) {
+      return null;
+    }
+    if (project.isBlank()) {
+      throw CliException.usage("--pubsub-project needs a project id");
+    }
+    PubSubConfig env = PubSubConfig.fromEnvironment(console.env());
+    PubSubConfig config =
+        new PubSubConfig(project, env.emulatorHost(), env.topicNames(), env.publishTimeout());
+    if (config.usesEmulator()) {
+      PubSubRest rest = new PubSubRest(config.emulatorHost(), project);
+      try {
+        for (Topic topic : Topic.values()) {
+          String name = config.topicNames().get(topic);
+          if (!name.startsWith("projects/")) {
+            rest.ensureTopic(name);
+          }
+        }
+      } catch (IOException e) {
+        throw new CliException(
+            ExitCodes.BAD_INPUT,
+            "PUBSUB_UNAVAILABLE",
+            "cannot reach the Pub/Sub emulator at PUBSUB_EMULATOR_HOST="
+                + config.emulatorHost()
+                + ": "
+                + LocalRunner.describe(e));
+      }
+    }
+    return new PubSubEventPublisher(config);
+  }
+}
