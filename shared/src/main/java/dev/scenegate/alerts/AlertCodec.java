@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
+import dev.scenegate.scene.SceneIds;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads an alert published on {@code checksum-alerts} (DESIGN: Events). Lenient where a newer
@@ -21,9 +21,6 @@ import java.util.regex.Pattern;
  */
 public final class AlertCodec {
   public static final Set<String> KINDS = Set.of("checksum_failure", "drift", "gate_failure");
-
-  /** DESIGN: Objects in the bucket. */
-  public static final Pattern SCENE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
   static final int MAX_ALERT_ID_LENGTH = 256;
 
@@ -70,7 +67,7 @@ public final class AlertCodec {
           "unknown kind '" + abbreviate(kind) + "' (expected one of " + KINDS + ")");
     }
     String sceneId = requiredText(json, "scene_id");
-    if (!SCENE_ID.matcher(sceneId).matches()) {
+    if (!SceneIds.isValid(sceneId)) {
       throw new InvalidAlertException("invalid scene_id '" + abbreviate(sceneId) + "'");
     }
     String severity = optionalText(json, "severity");

@@ -1,6 +1,7 @@
 package dev.scenegate.alerts;
 
 import dev.scenegate.events.ChecksumAlert;
+import dev.scenegate.scene.SceneIds;
 import java.util.List;
 
 /**
@@ -159,12 +160,10 @@ public final class AlertText {
     if (stage != null && !stage.isBlank()) {
       return stage;
     }
-    String manifest = received.alert().manifest();
-    String sceneRoot = "scenes/" + received.alert().sceneId() + "/";
-    if (manifest == null || !manifest.startsWith(sceneRoot)) {
+    String rest = manifestInScene(received.alert());
+    if (rest == null) {
       return "unknown";
     }
-    String rest = manifest.substring(sceneRoot.length());
     if (!rest.contains("/")) {
       return "source_image (from the manifest's folder)";
     }
@@ -176,16 +175,24 @@ public final class AlertText {
 
   /** Seed 000: who wrote the manifest, so who to re-run. */
   static String producer(ChecksumAlert alert) {
-    String manifest = alert.manifest();
-    String sceneRoot = "scenes/" + alert.sceneId() + "/";
-    if (manifest == null || !manifest.startsWith(sceneRoot)) {
+    String rest = manifestInScene(alert);
+    if (rest == null) {
       return null;
     }
-    String rest = manifest.substring(sceneRoot.length());
     if (!rest.contains("/")) {
       return "scene-generation-job";
     }
     return rest.startsWith("assets/") ? "regen3d-job" : null;
+  }
+
+  /** The alert's manifest relative to its scene folder; null when it is not in that folder. */
+  private static String manifestInScene(ChecksumAlert alert) {
+    String manifest = alert.manifest();
+    String sceneFolder = SceneIds.folder(alert.sceneId());
+    if (manifest == null || !manifest.startsWith(sceneFolder)) {
+      return null;
+    }
+    return manifest.substring(sceneFolder.length());
   }
 
   private static String actual(Markup m, ChecksumAlert.Failure f) {

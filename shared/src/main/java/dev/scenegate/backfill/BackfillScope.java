@@ -2,6 +2,7 @@ package dev.scenegate.backfill;
 
 import dev.scenegate.manifest.ChecksumManifest;
 import dev.scenegate.manifest.RelativePaths;
+import dev.scenegate.scene.SceneIds;
 import dev.scenegate.storage.ObjectInfo;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,11 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Sorts a bucket listing into what the backfill hashes. Under {@code scenes/<scene_id>/} (scene ids
- * match {@value #SCENE_ID}):
+ * match {@link SceneIds#PATTERN}):
  *
  * <ul>
  *   <li>{@code assets/**} is an {@link ArtifactType#ASSET}, except manifests ({@code
@@ -26,12 +26,9 @@ import java.util.regex.Pattern;
  * the existing manifests of the folders it covers.
  */
 public final class BackfillScope {
-  public static final String SCENES_PREFIX = "scenes/";
-  public static final String SCENE_ID = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
+  public static final String SCENES_PREFIX = SceneIds.SCENES_FOLDER;
   public static final String ASSETS_FOLDER = "assets/";
   public static final String SOURCE_IMAGE = "source_image.png";
-
-  private static final Pattern SCENE_ID_PATTERN = Pattern.compile(SCENE_ID);
 
   private final List<Artifact> artifacts;
   private final Map<String, ObjectInfo> manifests;
@@ -61,7 +58,7 @@ public final class BackfillScope {
       }
       String sceneId = rest.substring(0, slash);
       String inScene = rest.substring(slash + 1);
-      if (!SCENE_ID_PATTERN.matcher(sceneId).matches()) {
+      if (!SceneIds.isValid(sceneId)) {
         ignored.put(sceneId, true);
         continue;
       }

@@ -1,9 +1,10 @@
 package dev.scenegate.pipeline;
 
+import dev.scenegate.scene.SceneIds;
+import dev.scenegate.scene.Stage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Where an object-finalize event leads: the scene and stage of a marker object. Parsing is pure
@@ -12,10 +13,7 @@ import java.util.regex.Pattern;
  */
 public record MarkerRoute(String sceneId, Stage stage, String object, boolean submitted) {
 
-  /** DESIGN: a scene_id matches this. */
-  public static final Pattern SCENE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
-
-  private static final String SCENES = "scenes/";
+  private static final String SCENES = SceneIds.SCENES_FOLDER;
   private static final Map<String, Stage> BY_MARKER = new HashMap<>();
 
   static {
@@ -38,14 +36,10 @@ public record MarkerRoute(String sceneId, Stage stage, String object, boolean su
     String sceneId = objectName.substring(SCENES.length(), slash);
     String relative = objectName.substring(slash + 1);
     Stage stage = BY_MARKER.get(relative);
-    if (stage == null || !validSceneId(sceneId)) {
+    if (stage == null || !SceneIds.isValid(sceneId)) {
       return Optional.empty();
     }
     return Optional.of(
         new MarkerRoute(sceneId, stage, objectName, relative.equals(Stage.GENIESIM_SUBMITTED)));
-  }
-
-  public static boolean validSceneId(String sceneId) {
-    return sceneId != null && SCENE_ID.matcher(sceneId).matches();
   }
 }

@@ -1,5 +1,7 @@
 package dev.scenegate.pipeline;
 
+import dev.scenegate.scene.Stage;
+
 /**
  * What {@code scenes/<scene_id>/config.json} says about the scene. Absent or unreadable means the
  * runbook's default: Genie Sim is used. {@code generation} is 0 when there is no config object;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.StageEvent;
+import dev.scenegate.scene.Stage;
 import dev.scenegate.verify.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.Topic;
+import dev.scenegate.scene.SceneIds;
+import dev.scenegate.scene.Stage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -209,7 +211,7 @@ public final class SceneState {
       throw new StateCorruptException("unknown state schema_version '" + schema + "'");
     }
     String sceneId = text(root, "scene_id");
-    if (!MarkerRoute.validSceneId(sceneId)) {
+    if (!SceneIds.isValid(sceneId)) {
       throw new StateCorruptException("state has no valid scene_id");
     }
     SceneState state = new SceneState(sceneId, text(root, "bucket"));

@@ -9,6 +9,7 @@ import dev.scenegate.manifest.ChecksumManifest;
 import dev.scenegate.manifest.ManifestInvalidException;
 import dev.scenegate.quality.GateResult;
 import dev.scenegate.quality.QualityGates;
+import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.ObjectTooLargeException;

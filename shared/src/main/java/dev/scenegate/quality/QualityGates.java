@@ -2,6 +2,7 @@ package dev.scenegate.quality;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenegate.scene.SceneIds;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The runbook's gates (seed 002), evaluated against the reports in the bucket. Each method reads
@@ -23,9 +23,6 @@ import java.util.regex.Pattern;
  * folder, e.g. {@code episodes/quality/validation_report.json: summary.pass_rate 0.82 < 0.90}.
  */
 public final class QualityGates {
-  /** DESIGN: a scene_id matches this. */
-  public static final Pattern SCENE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
-
   public static final String VALIDATION_REPORT = "episodes/quality/validation_report.json";
   public static final String GATE_REPORT = "episode-generation-job/quality_gate_report.json";
   public static final String CERTIFICATE_NAME = "quality_certificate.json";
@@ -183,19 +180,20 @@ public final class QualityGates {
   }
 
   /**
-   * The scene's folder prefix, {@code scenes/<scene_id>/}. A scene_id outside {@link #SCENE_ID} is
-   * a caller error ({@link IllegalArgumentException}): callers validate ids from object names.
+   * The scene's folder prefix, {@code scenes/<scene_id>/}. A scene_id outside {@link
+   * SceneIds#PATTERN} is a caller error ({@link IllegalArgumentException}): callers validate ids
+   * from object names.
    */
   static String scenePrefix(String sceneId) {
-    if (sceneId == null || !SCENE_ID.matcher(sceneId).matches()) {
+    if (!SceneIds.isValid(sceneId)) {
       throw new IllegalArgumentException(
           "invalid scene_id '"
               + (sceneId == null ? "null" : Json.clip(sceneId, 60))
               + "' (expected "
-              + SCENE_ID.pattern()
+              + SceneIds.PATTERN.pattern()
               + ")");
     }
-    return "scenes/" + sceneId + "/";
+    return SceneIds.folder(sceneId);
   }
 
   ObjectStore store() {

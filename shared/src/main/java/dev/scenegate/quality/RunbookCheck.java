@@ -3,13 +3,14 @@ package dev.scenegate.quality;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scenegate.manifest.ChecksumManifest;
 import dev.scenegate.manifest.ManifestInvalidException;
+import dev.scenegate.scene.Stage;
 import dev.scenegate.verify.FileFailure;
 import dev.scenegate.verify.ManifestMissingException;
 import dev.scenegate.verify.VerificationReport;
 import dev.scenegate.verify.Verifier;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,26 +26,7 @@ import java.util.Map;
  * Genie Sim stages are {@code SKIP}.
  */
 public final class RunbookCheck {
-  static final String CONFIG = "config.json";
-
   private static final int MAX_FILE_ROWS = 10;
-
-  /** A stage of the DESIGN table with the markers that say it is done. */
-  private record StageMarkers(String stage, List<String> markers) {}
-
-  private static final List<StageMarkers> STAGES =
-      List.of(
-          new StageMarkers("source_image", List.of(ChecksumManifest.FILE_NAME)),
-          new StageMarkers("regen3d", List.of("assets/.regen3d_complete")),
-          new StageMarkers(
-              "variation_assets", List.of("variation_assets/.variation_pipeline_complete")),
-          new StageMarkers("usd", List.of("usd/.usd_complete")),
-          new StageMarkers(
-              "geniesim_export",
-              List.of("geniesim/.geniesim_submitted", "geniesim/.geniesim_complete")),
-          new StageMarkers("episodes", List.of("episodes/.episodes_complete")),
-          new StageMarkers("geniesim_import", List.of("geniesim/.geniesim_import_complete")),
-          new StageMarkers("dwm", List.of("dwm/.dwm_complete")));
 
   private static final String ASSETS_MANIFEST = "assets/" + ChecksumManifest.FILE_NAME;
 
@@ -79,83 +61,81 @@ public final class RunbookCheck {
     List<CheckCriterion> rows = new ArrayList<>();
     boolean useGeniesim = config(prefix, rows);
 
-    Map<String, Boolean> done = new HashMap<>();
-    for (StageMarkers stage : STAGES) {
-      boolean skipped = !useGeniesim && stage.stage().startsWith("geniesim_");
+    Map<Stage, Boolean> done = new EnumMap<>(Stage.class);
+    for (Stage stage : Stage.values()) {
+      String name = stage.wireName();
+      boolean skipped = !useGeniesim && stage.geniesim();
       boolean all = true;
       for (String marker : stage.markers()) {
         String object = prefix + marker;
+        String criterion = "marker " + baseName(marker) + " present";
         if (skipped) {
-          rows.add(
-              CheckCriterion.skip(
-                  stage.stage(), "marker " + baseName(marker) + " present", object, skipReason()));
+          rows.add(CheckCriterion.skip(name, criterion, object, skipReason()));
           continue;
         }
         boolean present = reader.exists(object);
         all &= present;
         rows.add(
             present
-                ? CheckCriterion.pass(
-                    stage.stage(), "marker " + baseName(marker) + " present", object, "")
+                ? CheckCriterion.pass(name, criterion, object, "")
                 : CheckCriterion.fail(
-                    stage.stage(),
-                    "marker " + baseName(marker) + " present",
-                    object,
-                    "missing: the stage has not completed"));
+                    name, criterion, object, "missing: the stage has not completed"));
       }
-      done.put(stage.stage(), all && !skipped);
-      switch (stage.stage()) {
-        case "source_image" ->
+      // A stage's own checks run once its markers are all there (and it is not skipped).
+      boolean ready = all && !skipped;
+      done.put(stage, ready);
+      switch (stage) {
+        case SOURCE_IMAGE ->
             checksums(
                 rows,
-                stage.stage(),
+                name,
                 "source image checksums verify",
                 prefix + ChecksumManifest.FILE_NAME,
                 all,
                 "marker missing");
-        case "usd" ->
+        case USD ->
             // One assets manifest vouched for by three stages: verified once, after all three.
             checksums(
                 rows,
-                "regen3d",
+                Stage.REGEN3D.wireName(),
                 "asset checksums verify",
                 prefix + ASSETS_MANIFEST,
-                done.get("regen3d") || done.get("variation_assets") || done.get("usd"),
+                done.get(Stage.REGEN3D) || done.get(Stage.VARIATION_ASSETS) || done.get(Stage.USD),
                 "no regen3d, variation_assets or usd marker");
-        case "geniesim_export" -> {
-          if (skipped || !all) {
+        case GENIESIM_EXPORT -> {
+          if (ready) {
+            exportRows(rows, prefix, gates.geniesimExport(sceneId));
+          } else {
             rows.add(
                 notEvaluated(
-                    stage.stage(),
+                    name,
                     "Genie Sim export checks",
                     prefix + QualityGates.EXPORT_MANIFEST,
                     skipped));
-          } else {
-            exportRows(rows, prefix, gates.geniesimExport(sceneId));
           }
         }
-        case "episodes" -> {
-          if (!all) {
+        case EPISODES -> {
+          if (ready) {
+            episodeRows(rows, prefix, gates.episodes(sceneId));
+          } else {
             rows.add(
                 notEvaluated(
-                    stage.stage(),
+                    name,
                     "quality gate preflight",
                     prefix + QualityGates.VALIDATION_REPORT,
-                    false));
-          } else {
-            episodeRows(rows, prefix, gates.episodes(sceneId));
+                    skipped));
           }
         }
-        case "geniesim_import" -> {
-          if (skipped || !all) {
+        case GENIESIM_IMPORT -> {
+          if (ready) {
+            importRows(rows, prefix, gates.geniesimImport(sceneId));
+          } else {
             rows.add(
                 notEvaluated(
-                    stage.stage(),
+                    name,
                     "import manifest checks",
                     prefix + QualityGates.IMPORT_MANIFEST,
                     skipped));
-          } else {
-            importRows(rows, prefix, gates.geniesimImport(sceneId));
           }
         }
         default -> {}
@@ -179,7 +159,7 @@ public final class RunbookCheck {
 
   /** Reads config.json (optional); returns whether the Genie Sim stages run. */
   private boolean config(String prefix, List<CheckCriterion> rows) throws IOException {
-    String object = prefix + CONFIG;
+    String object = prefix + Stage.CONFIG;
     ReportReader.Loaded loaded = reader.read(object, ReportReader.Spec.of("use_geniesim"));
     if (loaded.missing()) {
       return true;
@@ -280,7 +260,7 @@ public final class RunbookCheck {
   private static final String MOCK = "no mock fallback indicators";
 
   private void episodeRows(List<CheckCriterion> rows, String prefix, GateResult result) {
-    String stage = "episodes";
+    String stage = Stage.EPISODES.wireName();
     String validation = prefix + QualityGates.VALIDATION_REPORT;
     String gateReport = prefix + QualityGates.GATE_REPORT;
     boolean certificates = "quality_certificates".equals(result.details().get("gate_source"));
@@ -341,7 +321,7 @@ public final class RunbookCheck {
   }
 
   private void importRows(List<CheckCriterion> rows, String prefix, GateResult result) {
-    String stage = "geniesim_import";
+    String stage = Stage.GENIESIM_IMPORT.wireName();
     String manifest = prefix + QualityGates.IMPORT_MANIFEST;
     String criterion = "import manifest checks";
     List<CheckCriterion> failed = new ArrayList<>();
@@ -382,7 +362,7 @@ public final class RunbookCheck {
   }
 
   private void exportRows(List<CheckCriterion> rows, String prefix, GateResult result) {
-    String stage = "geniesim_export";
+    String stage = Stage.GENIESIM_EXPORT.wireName();
     String job = prefix + QualityGates.EXPORT_JOB;
     String manifest = prefix + QualityGates.EXPORT_MANIFEST;
     boolean jobFailed = false;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.logging.Severity;
+import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.LocalObjectStore;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.scenegate.pipeline;
 
+import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

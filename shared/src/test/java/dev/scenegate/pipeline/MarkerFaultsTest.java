@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scenegate.events.EventJson;
+import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.Precondition;
 import dev.scenegate.storage.PreconditionFailedException;

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.OutboundMessage;
+import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.ObjectInfo;
 import java.io.IOException;
 import java.nio.file.Path;

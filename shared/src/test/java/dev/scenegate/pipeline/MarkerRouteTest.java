@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scenegate.events.EventPublisher;
+import dev.scenegate.scene.SceneIds;
 import dev.scenegate.storage.ObjectStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
@@ -77,7 +78,7 @@ class MarkerRouteTest {
     String tooLong = "a".repeat(129);
     assertTrue(MarkerRoute.parse("scenes/" + ok + "/usd/.usd_complete").isPresent());
     assertTrue(MarkerRoute.parse("scenes/" + tooLong + "/usd/.usd_complete").isEmpty());
-    assertFalse(MarkerRoute.validSceneId(null));
+    assertFalse(SceneIds.isValid(null));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.scenegate.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.EventJson;
+import dev.scenegate.scene.Stage;
 import java.util.TreeSet;
 
 /**

@@ -1,4 +1,4 @@
-package dev.scenegate.pipeline;
+package dev.scenegate.scene;
 
 import java.util.List;
 import java.util.Optional;
@@ -7,6 +7,11 @@ import java.util.Optional;
  * The stages of DESIGN's table, in topological order (every prerequisite comes before the stages
  * that need it). {@code folder} is relative to {@code scenes/<scene_id>/} ("" for the scene root);
  * {@code markers} are the marker object names relative to the scene folder.
+ *
+ * <p>The one table of stages and markers: the marker function's state machine ({@code pipeline})
+ * and the on-demand runbook check ({@code quality}) both read it. It lives in its own package
+ * because {@code pipeline} depends on {@code quality} (the gates), so {@code quality} cannot depend
+ * on {@code pipeline}.
  */
 public enum Stage {
   SOURCE_IMAGE("source_image", "", List.of("source_checksums.json"), null),
@@ -83,8 +88,9 @@ public enum Stage {
     return scenePrefix(sceneId) + relativeMarker;
   }
 
+  /** {@code scenes/<scene_id>/}; see {@link SceneIds#folder}. */
   public static String scenePrefix(String sceneId) {
-    return "scenes/" + sceneId + "/";
+    return SceneIds.folder(sceneId);
   }
 
   public static Optional<Stage> fromWireName(String name) {
