@@ -25,9 +25,6 @@ import dev.scenegate.events.LocalEventPublisher;
 import dev.scenegate.events.PubSubConfig;
 import dev.scenegate.events.PubSubEventPublisher;
 import dev.scenegate.events.Topic;
-import dev.scenegate.storage.GcsClients;
-import dev.scenegate.storage.GcsConfig;
-import dev.scenegate.storage.GcsObjectStore;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.verify.Verifier;
@@ -46,7 +43,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
 
 /**
  * {@code scenegate backfill TARGET ...}: records a SHA-256 in the metadata of every scene asset and
@@ -55,8 +51,6 @@ import java.util.regex.Pattern;
 public final class BackfillCommand implements Command {
   /** Lists at most this many skipped objects / drift events in the table (JSON has all). */
   private static final int TABLE_LIST_LIMIT = 50;
-
-  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
 
   /** Seconds a SIGTERM'd task gets to finish its in-flight objects and write its checkpoint. */
   private static final long SHUTDOWN_GRACE_SECONDS = 8;
@@ -163,9 +157,7 @@ public final class BackfillCommand implements Command {
       }
       ObjectNode root = EventJson.MAPPER.createObjectNode();
       root.put("target", given);
-      ObjectNode error = root.putObject("error");
-      error.put("kind", e.kind());
-      error.put("message", Main.oneLine(e.getMessage()));
+      root.set("error", e.toJson());
       console.out().println(root);
       console.err().println("scenegate backfill: " + Main.oneLine(e.getMessage()));
       return e.exitCode();
@@ -332,7 +324,7 @@ public final class BackfillCommand implements Command {
       int slash = rest.indexOf('/');
       String bucket = slash < 0 ? rest : rest.substring(0, slash);
       String prefix = slash < 0 ? "" : rest.substring(slash + 1);
-      if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
+      if (!GcsTargets.validBucketName(bucket)) {
         throw CliException.usage("not a bucket name in " + given);
       }
       if (!(prefix.isEmpty() || prefix.equals("scenes") || prefix.equals("scenes/"))) {
@@ -341,8 +333,7 @@ public final class BackfillCommand implements Command {
                 + " got "
                 + given);
       }
-      return new GcsObjectStore(
-          GcsClients.storage(GcsConfig.fromEnvironment(console.env())), bucket);
+      return GcsTargets.open(bucket, console);
     }
     Path path = localPath(given, "TARGET");
     if (!Files.isDirectory(path)) {

@@ -8,15 +8,11 @@ import dev.scenegate.quality.CheckReport;
 import dev.scenegate.quality.QualityGates;
 import dev.scenegate.quality.QualityThresholds;
 import dev.scenegate.quality.RunbookCheck;
-import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.verify.Verifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -90,21 +86,14 @@ public final class CheckCommand implements Command {
     String target = args.value("bucket") != null ? args.value("bucket") : args.value("dir");
     try {
       args.expectPositional(1, "SCENE_ID");
-      if (!QualityGates.SCENE_ID.matcher(sceneId).matches()) {
-        throw CliException.usage(
-            "invalid scene id '"
-                + Main.oneLine(sceneId)
-                + "' (expected "
-                + QualityGates.SCENE_ID.pattern()
-                + ")");
-      }
+      SceneTarget.sceneId(sceneId);
       QualityThresholds thresholds;
       try {
         thresholds = QualityThresholds.fromEnv(console.env());
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       }
-      ObjectStore store = store(args, console);
+      ObjectStore store = SceneTarget.store(args, console);
       target = args.value("bucket") != null ? "gs://" + store.bucket() : store.bucket();
       CheckReport report;
       try {
@@ -146,34 +135,10 @@ public final class CheckCommand implements Command {
       if (!json) {
         throw e;
       }
-      ObjectNode error = JSON.createObjectNode();
-      error.put("kind", e.kind());
-      error.put("message", Main.oneLine(e.getMessage()));
-      console.out().println(toJson(sceneId, target, null, error));
+      console.out().println(toJson(sceneId, target, null, e.toJson()));
       console.err().println("scenegate check: " + Main.oneLine(e.getMessage()));
       return e.exitCode();
     }
-  }
-
-  private static ObjectStore store(Args args, Console console) throws CliException {
-    String bucket = args.value("bucket");
-    String dir = args.value("dir");
-    if ((bucket == null) == (dir == null)) {
-      throw CliException.usage("give exactly one of --bucket B or --dir DIR");
-    }
-    if (bucket != null) {
-      return GcsTargets.bucket(bucket, console);
-    }
-    Path path;
-    try {
-      path = Path.of(dir).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
-      throw CliException.usage("invalid path " + Main.oneLine(dir));
-    }
-    if (!Files.isDirectory(path)) {
-      throw new CliException(ExitCodes.BAD_INPUT, "DIR_NOT_FOUND", "no such folder: " + dir);
-    }
-    return new LocalObjectStore(path);
   }
 
   static ObjectNode toJson(String sceneId, String target, CheckReport report, ObjectNode error) {

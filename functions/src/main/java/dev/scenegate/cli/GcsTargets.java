@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * object itself, any other prefix (or none) the folder holding {@code source_checksums.json}. The
  * client honours {@code STORAGE_EMULATOR_HOST} and {@code GOOGLE_CLOUD_PROJECT} from the console's
  * environment; elsewhere it uses Application Default Credentials. {@link #bucket} opens a whole
- * bucket (for {@code check --bucket}).
+ * bucket (for {@code check --bucket} and {@code status --bucket}); {@link #open} is the one place a
+ * command reaches a bucket through the GCS adapter.
  */
 final class GcsTargets {
   /** Bucket naming rules of Cloud Storage (lowercase; dots allow up to 222 characters). */
@@ -27,9 +28,21 @@ final class GcsTargets {
 
   static Target resolve(String given, Console console) throws CliException {
     GcsLocation location = parse(given);
-    Storage storage = GcsClients.storage(GcsConfig.fromEnvironment(console.env()));
-    return new Target(
-        given, new GcsObjectStore(storage, location.bucket()), location.manifestObject());
+    return new Target(given, open(location.bucket(), console), location.manifestObject());
+  }
+
+  /** Cloud Storage's bucket naming rules (lowercase; dots allow up to 222 characters). */
+  static boolean validBucketName(String bucket) {
+    return BUCKET.matcher(bucket).matches() && !bucket.contains("..");
+  }
+
+  /** {@code bucket} through the GCS adapter, reached as the console's environment says. */
+  static GcsObjectStore open(String bucket, Console console) {
+    return new GcsObjectStore(storage(console), bucket);
+  }
+
+  private static Storage storage(Console console) {
+    return GcsClients.storage(GcsConfig.fromEnvironment(console.env()));
   }
 
   static GcsLocation parse(String given) throws CliException {
@@ -43,7 +56,7 @@ final class GcsTargets {
     if (bucket.isEmpty()) {
       throw invalid(given, "no bucket");
     }
-    if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
+    if (!validBucketName(bucket)) {
       throw invalid(given, "invalid bucket name '" + bucket + "'");
     }
     while (prefix.endsWith("/")) {
@@ -90,10 +103,10 @@ final class GcsTargets {
     if (bucket.endsWith("/")) {
       bucket = bucket.substring(0, bucket.length() - 1);
     }
-    if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
+    if (!validBucketName(bucket)) {
       throw CliException.usage("invalid bucket name '" + Main.oneLine(name) + "'");
     }
-    Storage storage = GcsClients.storage(GcsConfig.fromEnvironment(console.env()));
+    Storage storage = storage(console);
     try {
       // One short listing page: needs only storage.objects.list, like everything after it.
       storage.list(bucket, Storage.BlobListOption.pageSize(1)).getValues().iterator().hasNext();

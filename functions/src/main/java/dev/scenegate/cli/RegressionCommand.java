@@ -178,9 +178,6 @@ public final class RegressionCommand implements Command {
       if (!json) {
         throw e;
       }
-      ObjectNode error = JSON.createObjectNode();
-      error.put("kind", e.kind());
-      error.put("message", Main.oneLine(e.getMessage()));
       console
           .out()
           .println(
@@ -191,7 +188,7 @@ public final class RegressionCommand implements Command {
                   write ? "write-baseline" : "compare",
                   null,
                   null,
-                  error));
+                  e.toJson()));
       console.err().println("scenegate regression: " + Main.oneLine(e.getMessage()));
       return e.exitCode();
     }

@@ -4,21 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.pipeline.MarkerRef;
-import dev.scenegate.pipeline.MarkerRoute;
 import dev.scenegate.pipeline.SceneState;
 import dev.scenegate.pipeline.SceneStateStore;
-import dev.scenegate.pipeline.Stage;
 import dev.scenegate.pipeline.StageRecord;
 import dev.scenegate.pipeline.Transition;
-import dev.scenegate.storage.GcsClients;
-import dev.scenegate.storage.GcsConfig;
-import dev.scenegate.storage.GcsObjectStore;
-import dev.scenegate.storage.LocalObjectStore;
+import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.ObjectStore;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -53,7 +45,8 @@ public final class StatusCommand implements Command {
         SCENE_ID            the scene (scenes/<SCENE_ID>/ in the bucket)
 
         options:
-          --bucket B        the state bucket on Cloud Storage (STORAGE_EMULATOR_HOST honoured)
+          --bucket B        the state bucket on Cloud Storage (name or gs://name;
+                            STORAGE_EMULATOR_HOST honoured)
           --dir DIR         a local folder acting as the bucket (local mode)
           --state-prefix P  folder of the state documents (default _scenegate/state/)
           --json            print the state summary as one JSON object
@@ -74,21 +67,8 @@ public final class StatusCommand implements Command {
 
   @Override
   public int run(Args args, Console console) throws Exception {
-    String sceneId = args.expectPositional(1, "SCENE_ID").get(0);
-    if (!MarkerRoute.validSceneId(sceneId)) {
-      throw CliException.usage(
-          "invalid scene id '"
-              + Main.oneLine(sceneId)
-              + "' (expected "
-              + MarkerRoute.SCENE_ID
-              + ")");
-    }
-    String bucket = args.value("bucket");
-    String dir = args.value("dir");
-    if ((bucket == null) == (dir == null)) {
-      throw CliException.usage("give exactly one of --bucket B or --dir DIR");
-    }
-    ObjectStore store = bucket != null ? gcs(bucket, console) : local(dir);
+    String sceneId = SceneTarget.sceneId(args.expectPositional(1, "SCENE_ID").get(0));
+    ObjectStore store = SceneTarget.store(args, console);
     SceneStateStore states =
         new SceneStateStore(store, args.value("state-prefix", SceneStateStore.DEFAULT_PREFIX));
     String where = store.describe(states.objectName(sceneId));
@@ -104,30 +84,6 @@ public final class StatusCommand implements Command {
       printTable(console.out(), state, where, true);
     }
     return ExitCodes.OK;
-  }
-
-  private static ObjectStore gcs(String bucket, Console console) throws CliException {
-    if (bucket.isBlank() || bucket.contains("/")) {
-      throw CliException.usage("--bucket takes a bucket name, got '" + Main.oneLine(bucket) + "'");
-    }
-    try {
-      return new GcsObjectStore(
-          GcsClients.storage(GcsConfig.fromEnvironment(console.env())), bucket);
-    } catch (RuntimeException e) {
-      throw CliException.usage("cannot reach Cloud Storage: " + Main.describe(e));
-    }
-  }
-
-  private static ObjectStore local(String dir) throws CliException {
-    try {
-      Path path = Path.of(dir);
-      if (!Files.isDirectory(path)) {
-        throw CliException.usage("no such folder: " + dir);
-      }
-      return new LocalObjectStore(path);
-    } catch (InvalidPathException e) {
-      throw CliException.usage("invalid path " + dir);
-    }
   }
 
   /** Recent transitions of every stage and the verdict, newest first. */

@@ -187,11 +187,8 @@ public final class VerifyCommand implements Command {
     if (!json) {
       throw e;
     }
-    ObjectNode error = JSON.createObjectNode();
-    error.put("kind", e.kind());
-    error.put("message", Main.oneLine(e.getMessage()));
     String manifest = target == null ? null : target.manifestDescription();
-    console.out().println(toJson(given, manifest, null, error));
+    console.out().println(toJson(given, manifest, null, e.toJson()));
     console.err().println("scenegate verify: " + Main.oneLine(e.getMessage()));
     return e.exitCode();
   }
