@@ -1,6 +1,7 @@
 package dev.scenegate.devstack;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenegate.devtools.ChildProcess;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.Topic;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * The real wire, locally: the Pub/Sub emulator; fake-gcs-server publishing a notification for every
@@ -96,7 +98,7 @@ public final class DevStack implements AutoCloseable {
                         config.pubSubEmulator().toString(), "--host=127.0.0.1", "--port=" + port),
                 // A small heap: the dev stack runs three JVMs.
                 Map.of("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
-                config.logDir(),
+                logIn(config.logDir(), "pubsub-emulator"),
                 "/",
                 ChildProcess.Readiness.HTTP_200));
     rest = new PubSubRest(pubSubHost(), config.project());
@@ -142,7 +144,7 @@ public final class DevStack implements AutoCloseable {
                         "-log-level",
                         "warn"),
                 Map.of("PUBSUB_EMULATOR_HOST", pubSubHost()),
-                config.logDir(),
+                logIn(config.logDir(), "fake-gcs-server"),
                 "/storage/v1/b",
                 ChildProcess.Readiness.HTTP_200));
     createBucket(config.bucket());
@@ -168,7 +170,7 @@ public final class DevStack implements AutoCloseable {
                         "--port",
                         Integer.toString(port)),
                 env,
-                config.logDir(),
+                logIn(config.logDir(), "function-invoker"),
                 "/",
                 ChildProcess.Readiness.ANY_HTTP_RESPONSE));
 
@@ -181,6 +183,10 @@ public final class DevStack implements AutoCloseable {
       }
       watch = new EventWatch(rest, subscriptions, out).start();
     }
+  }
+
+  private static IntFunction<Path> logIn(Path dir, String name) {
+    return port -> dir.resolve(name + ".log");
   }
 
   private ChildProcess add(ChildProcess child) {

@@ -6,6 +6,7 @@ import dev.scenegate.cli.Command;
 import dev.scenegate.cli.Console;
 import dev.scenegate.cli.ExitCodes;
 import dev.scenegate.cli.Main;
+import dev.scenegate.devtools.DevTools;
 import dev.scenegate.events.Topic;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scenegate.devtools.DevTools;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.Topic;
 import dev.scenegate.local.DemoScene;

@@ -42,7 +42,7 @@ class AlertNotifierFunctionIT {
   private static final Duration DEADLINE = Duration.ofSeconds(90);
 
   private static WebhookReceiver receiver;
-  private static InvokerProcess function;
+  private static FunctionInvoker function;
   private static PubSubEmulator pubSub;
   private static String topic;
   private static PubSubPushRelay relay;
@@ -68,7 +68,7 @@ class AlertNotifierFunctionIT {
     env.put("WEBHOOK_RETRY_BUDGET_SECONDS", "2");
     env.put("WEBHOOK_RETRY_BASE_MILLIS", "20");
     env.put("SCENEGATE_LOG_LEVEL", "INFO");
-    function = InvokerProcess.start(AlertNotifierFunction.class, env);
+    function = FunctionInvoker.start(AlertNotifierFunction.class, env);
     relay = new PubSubPushRelay(pubSub.host(), pubSub.projectId(), topic, subscription, function);
   }
 
@@ -237,13 +237,13 @@ class AlertNotifierFunctionIT {
         "{\"message\":{\"data\":\"%%%\",\"messageId\":\"bad-b64-1\"},\"subscription\":\"x\"}";
     var response =
         function.post(
+            envelope,
             Map.of(
                 "Content-Type", "application/json",
                 "ce-specversion", "1.0",
                 "ce-type", PubSubPush.MESSAGE_PUBLISHED,
                 "ce-source", "//pubsub.googleapis.com/projects/p/topics/t",
-                "ce-id", "bad-b64-1"),
-            envelope.getBytes(StandardCharsets.UTF_8));
+                "ce-id", "bad-b64-1"));
     assertEquals(2, response.statusCode() / 100, response.body());
 
     assertEquals(before, receiver.requests().size());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.pipeline.Trigger;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -29,6 +30,25 @@ public final class CloudEvents {
     data.put("timeCreated", Instant.now().toString());
     data.put("updated", Instant.now().toString());
     return data;
+  }
+
+  /**
+   * The headers of a binary-mode CloudEvent (attributes as {@code ce-*} headers, the data as the
+   * JSON body), as Eventarc POSTs it; {@code subject} may be null.
+   */
+  public static Map<String, String> binaryHeaders(
+      String id, String type, String source, String subject, String time) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.put("ce-specversion", "1.0");
+    headers.put("ce-id", id);
+    headers.put("ce-type", type);
+    headers.put("ce-source", source);
+    if (subject != null) {
+      headers.put("ce-subject", subject);
+    }
+    headers.put("ce-time", time);
+    return headers;
   }
 
   public static String source(Trigger trigger) {

@@ -1,8 +1,7 @@
 package dev.scenegate.functions;
 
+import dev.scenegate.devtools.ChildProcess;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,19 +11,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A Cloud Function served by the real Functions Framework invoker ({@code java-function-invoker},
- * copied to {@code target/function-invoker/} by the build) in a child process on a free port,
- * loading {@code target/scenegate.jar}, as Cloud Functions would. Tests POST real CloudEvents to it
- * over HTTP.
+ * copied to {@code target/function-invoker/} by the build) in a child JVM on a free port, loading
+ * {@code target/scenegate.jar} as Cloud Functions loads the deployed jar: the function is built by
+ * its no-arg constructor and reads its configuration from its own environment, which is why it is a
+ * child process. Tests POST real CloudEvents to it over HTTP; every function IT uses this one
+ * helper.
  *
  * <pre>{@code
- * try (FunctionInvoker fn = FunctionInvoker.start("dev.scenegate.functions.MarkerFunction", env)) {
+ * try (FunctionInvoker fn = FunctionInvoker.start(MarkerFunction.class, env)) {
  *   HttpResponse<String> r = fn.postStructured(cloudEventJson);
  * }
  * }</pre>
@@ -33,140 +33,95 @@ import java.util.Map;
  * scenegate.function.jar}; the invoker's output goes to {@code target/invoker-logs/}.
  */
 public final class FunctionInvoker implements AutoCloseable {
-  public static final Duration START_DEADLINE = Duration.ofSeconds(90);
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
-  private final Process process;
-  private final int port;
-  private final Path log;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ChildProcess process;
 
-  private FunctionInvoker(Process process, int port, Path log) {
+  private FunctionInvoker(ChildProcess process) {
     this.process = process;
-    this.port = port;
-    this.log = log;
   }
 
-  /** Starts {@code target} with {@code env} added to this process's environment; waits for it. */
-  public static FunctionInvoker start(String target, Map<String, String> env) throws IOException {
+  /**
+   * Starts {@code target} (a CloudEventsFunction) with {@code env} added to this process's
+   * environment; returns once it answers HTTP.
+   */
+  public static FunctionInvoker start(Class<?> target, Map<String, String> env) throws IOException {
     Path invokerJar =
-        Path.of(
+        requireFile(
             System.getProperty(
-                "scenegate.invoker.jar", "target/function-invoker/java-function-invoker.jar"));
+                "scenegate.invoker.jar", "target/function-invoker/java-function-invoker.jar"),
+            "Functions Framework invoker",
+            "the build copies it in generate-test-resources: ./mvnw -pl functions -am verify");
     Path functionJar =
-        Path.of(System.getProperty("scenegate.function.jar", "target/scenegate.jar"));
-    if (!Files.isRegularFile(invokerJar)) {
-      throw new IllegalStateException(
-          "no Functions Framework invoker at "
-              + invokerJar.toAbsolutePath()
-              + " (the build copies it: ./mvnw -pl functions -am verify)");
-    }
-    if (!Files.isRegularFile(functionJar)) {
-      throw new IllegalStateException("no function jar at " + functionJar.toAbsolutePath());
-    }
-    int port = freePort();
+        requireFile(
+            System.getProperty("scenegate.function.jar", "target/scenegate.jar"),
+            "function jar",
+            "the build shades it in package: ./mvnw -pl functions -am verify");
     Path logDir = Path.of(System.getProperty("scenegate.invoker.logs", "target/invoker-logs"));
     Files.createDirectories(logDir);
-    Path log = logDir.resolve(simpleName(target) + "-" + port + ".log");
-    String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>();
-    command.add(javaBinary);
-    command.add("-Xmx256m");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-cp");
-    command.add(invokerJar.toAbsolutePath().toString());
-    command.add("com.google.cloud.functions.invoker.runner.Invoker");
-    command.add("--classpath");
-    command.add(functionJar.toAbsolutePath().toString());
-    command.add("--target");
-    command.add(target);
-    command.add("--port");
-    command.add(Integer.toString(port));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().putAll(env);
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(log.toFile());
-    Process process = builder.start();
-    FunctionInvoker invoker = new FunctionInvoker(process, port, log);
-    try {
-      invoker.awaitReady();
-    } catch (IOException | RuntimeException e) {
-      invoker.close();
-      throw e;
-    }
-    return invoker;
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Map<String, String> childEnv = new HashMap<>(env);
+    // As the Cloud Functions runtime declares an event function.
+    childEnv.put("FUNCTION_SIGNATURE_TYPE", "cloudevent");
+    ChildProcess process =
+        ChildProcess.start(
+            target.getSimpleName(),
+            port ->
+                List.of(
+                    java,
+                    // A small, quick-starting JVM: the machine is shared.
+                    "-Xmx256m",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    invokerJar.toAbsolutePath().toString(),
+                    "com.google.cloud.functions.invoker.runner.Invoker",
+                    "--classpath",
+                    functionJar.toAbsolutePath().toString(),
+                    "--target",
+                    target.getName(),
+                    "--port",
+                    Integer.toString(port)),
+            childEnv,
+            port -> logDir.resolve(target.getSimpleName() + "-" + port + ".log"),
+            "/",
+            // A bare GET is not an event, but any answer means the function is being served.
+            ChildProcess.Readiness.ANY_HTTP_RESPONSE);
+    return new FunctionInvoker(process);
   }
 
-  private static String simpleName(String target) {
-    int dot = target.lastIndexOf('.');
-    return dot < 0 ? target : target.substring(dot + 1);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+  private static Path requireFile(String location, String what, String hint) {
+    Path path = Path.of(location);
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalStateException(
+          "no " + what + " at " + path.toAbsolutePath() + " (" + hint + ")");
     }
-  }
-
-  /** Polls until the server answers any HTTP request (or dies, or the deadline passes). */
-  private void awaitReady() throws IOException {
-    Instant deadline = Instant.now().plus(START_DEADLINE);
-    while (true) {
-      if (!process.isAlive()) {
-        throw new IOException(
-            "function invoker exited with " + process.exitValue() + ": " + logTail());
-      }
-      try {
-        HttpRequest probe =
-            HttpRequest.newBuilder(uri()).timeout(Duration.ofSeconds(5)).GET().build();
-        http.send(probe, HttpResponse.BodyHandlers.discarding());
-        return;
-      } catch (ConnectException e) {
-        // Not listening yet.
-      } catch (IOException e) {
-        // Listening but not ready to answer.
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for the invoker", e);
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new IOException(
-            "function invoker did not answer within " + START_DEADLINE + ": " + logTail());
-      }
-      try {
-        Thread.sleep(100); // polling interval while the JVM starts, not synchronisation
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for the invoker", e);
-      }
-    }
+    return path;
   }
 
   public int port() {
-    return port;
+    return process.port();
   }
 
   public URI uri() {
-    return URI.create("http://127.0.0.1:" + port + "/");
+    return URI.create("http://127.0.0.1:" + port() + "/");
   }
 
   public Path log() {
-    return log;
+    return process.log();
   }
 
   public String logText() throws IOException {
-    return Files.readString(log, StandardCharsets.UTF_8);
+    return Files.readString(process.log(), StandardCharsets.UTF_8);
   }
 
   /** The last lines of the invoker's output, for failure messages. */
   public String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return process.logTail(30);
   }
 
   /** POSTs a raw body with headers. */
@@ -177,7 +132,7 @@ public final class FunctionInvoker implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     headers.forEach(request::header);
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
@@ -189,33 +144,15 @@ public final class FunctionInvoker implements AutoCloseable {
     return post(cloudEventJson, Map.of("Content-Type", "application/cloudevents+json"));
   }
 
-  /** A CloudEvent in binary mode: attributes as {@code ce-*} headers, the data as the body. */
+  /** A CloudEvent in binary mode, sent now: see {@link CloudEvents#binaryHeaders}. */
   public HttpResponse<String> postBinary(
       String id, String type, String source, String subject, String dataJson) throws IOException {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", "application/json");
-    headers.put("ce-specversion", "1.0");
-    headers.put("ce-id", id);
-    headers.put("ce-type", type);
-    headers.put("ce-source", source);
-    if (subject != null) {
-      headers.put("ce-subject", subject);
-    }
-    headers.put("ce-time", Instant.now().toString());
-    return post(dataJson, headers);
+    return post(
+        dataJson, CloudEvents.binaryHeaders(id, type, source, subject, Instant.now().toString()));
   }
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    process.stop();
   }
 }

@@ -74,7 +74,7 @@ class MarkerFunctionIT {
     env.put("CHECKSUM_ALERTS_TOPIC", alertsTopic);
     env.put("VERIFY_THREADS", "2");
     env.put("SCENEGATE_LOG_LEVEL", "INFO");
-    function = FunctionInvoker.start("dev.scenegate.functions.MarkerFunction", env);
+    function = FunctionInvoker.start(MarkerFunction.class, env);
   }
 
   @AfterAll

@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Does what Eventarc does between a Pub/Sub subscription and a function: pulls messages from the
@@ -28,14 +27,14 @@ final class PubSubPushRelay {
   private final String projectId;
   private final String topicId;
   private final String subscriptionId;
-  private final InvokerProcess function;
+  private final FunctionInvoker function;
 
   PubSubPushRelay(
       String emulatorHost,
       String projectId,
       String topicId,
       String subscriptionId,
-      InvokerProcess function) {
+      FunctionInvoker function) {
     this.emulatorHost = emulatorHost;
     this.projectId = projectId;
     this.topicId = topicId;
@@ -87,20 +86,13 @@ final class PubSubPushRelay {
     data.put("subscription", "projects/" + projectId + "/subscriptions/" + subscriptionId);
     HttpResponse<String> response =
         function.post(
-            Map.of(
-                "Content-Type",
-                "application/json",
-                "ce-specversion",
-                "1.0",
-                "ce-type",
-                "google.cloud.pubsub.topic.v1.messagePublished",
-                "ce-source",
-                "//pubsub.googleapis.com/projects/" + projectId + "/topics/" + topicId,
-                "ce-id",
+            JSON.writeValueAsString(data),
+            CloudEvents.binaryHeaders(
                 messageId,
-                "ce-time",
-                message.path("publishTime").asText("2026-01-01T00:00:00Z")),
-            JSON.writeValueAsBytes(data));
+                PubSubPush.MESSAGE_PUBLISHED,
+                "//pubsub.googleapis.com/projects/" + projectId + "/topics/" + topicId,
+                null,
+                message.path("publishTime").asText("2026-01-01T00:00:00Z")));
     ObjectNode ack = JSON.createObjectNode();
     ack.putArray("ackIds").add(item.path("ackId").asText());
     if (response.statusCode() / 100 == 2) {

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scenegate.events.EventPublisher;
 import dev.scenegate.events.LocalEventPublisher;
-import dev.scenegate.events.OutboundMessage;
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.logging.Severity;
 import dev.scenegate.pipeline.SceneState;
 import dev.scenegate.pipeline.StageStatus;
 import dev.scenegate.pipeline.Verdict;
 import dev.scenegate.scene.Stage;
+import dev.scenegate.testing.RecordingPublisher;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -245,17 +244,8 @@ class LocalRunnerTest {
 
   @Test
   void transientPublishFailuresAreRetriedUntilDelivered() throws Exception {
-    AtomicInteger failuresLeft = new AtomicInteger(2);
-    EventPublisher flaky =
-        new EventPublisher() {
-          @Override
-          public String publish(OutboundMessage message) throws IOException {
-            if (failuresLeft.getAndDecrement() > 0) {
-              throw new IOException("Pub/Sub unavailable");
-            }
-            return "ok";
-          }
-        };
+    RecordingPublisher flaky = new RecordingPublisher();
+    flaky.failNext(2);
     LocalMode mode = open(flaky, LocalRunner.Options.defaults());
     DemoScene scene = new DemoScene(mode.store(), SCENE);
     scene.run(scene.sourceImage());

@@ -13,6 +13,7 @@ import dev.scenegate.storage.GcsObjectStore;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.Precondition;
 import dev.scenegate.testing.Emulators;
+import dev.scenegate.testing.RecordingPublisher;
 import dev.scenegate.verify.Sha256;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -36,7 +37,7 @@ class BackfillEngineGcsIT {
 
   private GcsObjectStore gcs;
   private InstrumentedStore store;
-  private final CapturingPublisher alerts = new CapturingPublisher();
+  private final RecordingPublisher alerts = new RecordingPublisher();
   private final Map<String, byte[]> targets = new TreeMap<>();
 
   @BeforeEach
@@ -125,7 +126,7 @@ class BackfillEngineGcsIT {
     assertEquals("ee".repeat(32), drift.metadataSha256());
     assertEquals(Sha256.hex(targets.get(name)), drift.manifestSha256());
     assertEquals(Sha256.hex(changed), drift.actualSha256());
-    assertEquals(1, alerts.messages.size());
+    assertEquals(1, alerts.confirmed().size());
     JsonNode alert = alerts.payloads().get(0);
     assertEquals("drift", alert.path("kind").asText());
     assertEquals(gcs.bucket(), alert.path("bucket").asText());

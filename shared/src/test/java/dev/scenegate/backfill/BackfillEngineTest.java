@@ -17,6 +17,7 @@ import dev.scenegate.manifest.ManifestCodec;
 import dev.scenegate.manifest.ManifestEntry;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectInfo;
+import dev.scenegate.testing.RecordingPublisher;
 import dev.scenegate.verify.Sha256;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -53,7 +54,7 @@ class BackfillEngineTest {
   @TempDir Path root;
   private LocalObjectStore local;
   private InstrumentedStore store;
-  private final CapturingPublisher alerts = new CapturingPublisher();
+  private final RecordingPublisher alerts = new RecordingPublisher();
   private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
 
   /** Every object the backfill must hash, with its content. */
@@ -140,7 +141,7 @@ class BackfillEngineTest {
             .orElseThrow()
             .metadata()
             .isEmpty());
-    assertTrue(alerts.messages.isEmpty());
+    assertTrue(alerts.confirmed().isEmpty());
   }
 
   @Test
@@ -165,7 +166,7 @@ class BackfillEngineTest {
     assertArrayEquals(
         createdManifest,
         Files.readAllBytes(root.resolve("scenes/kitchen_001/source_checksums.json")));
-    assertTrue(alerts.messages.isEmpty());
+    assertTrue(alerts.confirmed().isEmpty());
   }
 
   @Test
@@ -190,8 +191,8 @@ class BackfillEngineTest {
     assertEquals(actual, drift.actualSha256());
     assertNull(drift.manifestSha256());
     // the alert, as published
-    assertEquals(1, alerts.messages.size());
-    OutboundMessage message = alerts.messages.get(0);
+    assertEquals(1, alerts.confirmed().size());
+    OutboundMessage message = alerts.confirmed().get(0);
     assertEquals(Topic.CHECKSUM_ALERTS, message.topic());
     assertEquals("drift", message.attributes().get("kind"));
     assertEquals("kitchen_001", message.attributes().get("scene_id"));
@@ -221,11 +222,11 @@ class BackfillEngineTest {
     assertEquals("2026-05-20T02:30:00Z", meta.get("sha256-drift-detected-at"));
 
     // a re-run finds nothing new
-    alerts.messages.clear();
+    alerts.clear();
     BackfillSummary again = engine(config(1)).run(BackfillListener.none());
     assertEquals(0, again.total().driftEvents());
     assertEquals(0, again.total().bytesHashed());
-    assertTrue(alerts.messages.isEmpty());
+    assertTrue(alerts.confirmed().isEmpty());
   }
 
   @Test
@@ -252,13 +253,13 @@ class BackfillEngineTest {
     assertEquals(Sha256.hex(changed), local.stat(name).orElseThrow().metadata().get("sha256"));
 
     // The standing disagreement stays visible on a re-run but is not alerted again.
-    alerts.messages.clear();
+    alerts.clear();
     BackfillSummary again = engine(config(2)).run(BackfillListener.none());
     assertEquals(0, again.total().driftEvents());
     assertEquals(1, again.total().knownDrift());
     assertEquals(0, again.total().updated());
     assertEquals(0, again.total().bytesHashed());
-    assertTrue(alerts.messages.isEmpty());
+    assertTrue(alerts.confirmed().isEmpty());
     assertArrayEquals(manifestBefore, Files.readAllBytes(manifestFile));
   }
 
@@ -281,7 +282,7 @@ class BackfillEngineTest {
     assertEquals(wrong, drift.metadataSha256());
     assertNull(drift.manifestSha256(), "the manifest was right");
     assertEquals(Sha256.hex(targets.get(name)), drift.actualSha256());
-    assertEquals(1, alerts.messages.size());
+    assertEquals(1, alerts.confirmed().size());
     assertEquals(
         Sha256.hex(targets.get(name)), local.stat(name).orElseThrow().metadata().get("sha256"));
   }
@@ -309,7 +310,7 @@ class BackfillEngineTest {
     // Rewritten with the old metadata copied along (as a careless copy would).
     byte[] replaced = bytes(3000, 77);
     local.write(name, replaced, null, old, dev.scenegate.storage.Precondition.none());
-    alerts.messages.clear();
+    alerts.clear();
 
     BackfillSummary summary = engine(config(1)).run(BackfillListener.none());
 
@@ -576,7 +577,7 @@ class BackfillEngineTest {
     assertEquals(0, summary.total().updated());
     assertEquals(total, summary.total().bytesToHash());
     assertEquals(2, summary.manifestsCreated().size());
-    assertTrue(alerts.messages.isEmpty());
+    assertTrue(alerts.confirmed().isEmpty());
   }
 
   @Test
@@ -597,16 +598,16 @@ class BackfillEngineTest {
     String name = "scenes/kitchen_001/source_image.png";
     ObjectInfo info = local.stat(name).orElseThrow();
     local.updateMetadata(name, Map.of("sha256", "00".repeat(32)), info.metageneration());
-    alerts.failing = true;
+    alerts.failing(true);
 
     BackfillSummary summary = engine(config(1)).run(BackfillListener.none());
 
     assertEquals(1, summary.total().skippedAlertFailed());
     assertEquals("00".repeat(32), local.stat(name).orElseThrow().metadata().get("sha256"));
-    alerts.failing = false;
+    alerts.failing(false);
     BackfillSummary again = engine(config(1)).run(BackfillListener.none());
     assertEquals(1, again.total().driftEvents());
-    assertEquals(1, alerts.messages.size());
+    assertEquals(1, alerts.confirmed().size());
   }
 
   @Test

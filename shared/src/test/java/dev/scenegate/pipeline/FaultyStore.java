@@ -3,6 +3,7 @@ package dev.scenegate.pipeline;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.Precondition;
+import dev.scenegate.testing.ForwardingObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -10,51 +11,40 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Delegates to a real store, failing the operations {@link #fault} says should fail. */
-final class FaultyStore implements ObjectStore {
+final class FaultyStore extends ForwardingObjectStore {
   /** Decides, per operation and object name, whether to throw instead. */
   interface Fault {
     void check(String operation, String name) throws IOException;
   }
 
-  private final ObjectStore delegate;
   volatile Fault fault = (op, name) -> {};
 
   FaultyStore(ObjectStore delegate) {
-    this.delegate = delegate;
-  }
-
-  @Override
-  public String bucket() {
-    return delegate.bucket();
-  }
-
-  @Override
-  public String describe(String name) {
-    return delegate.describe(name);
+    super(delegate);
   }
 
   @Override
   public Optional<ObjectInfo> stat(String name) throws IOException {
     fault.check("stat", name);
-    return delegate.stat(name);
+    return super.stat(name);
   }
 
   @Override
   public InputStream open(String name, long generation) throws IOException {
     fault.check("open", name);
-    return delegate.open(name, generation);
+    return super.open(name, generation);
   }
 
   @Override
   public byte[] readSmall(String name, long generation, int maxBytes) throws IOException {
     fault.check("read", name);
-    return delegate.readSmall(name, generation, maxBytes);
+    return super.readSmall(name, generation, maxBytes);
   }
 
   @Override
   public List<ObjectInfo> list(String prefix) throws IOException {
     fault.check("list", prefix);
-    return delegate.list(prefix);
+    return super.list(prefix);
   }
 
   @Override
@@ -66,24 +56,19 @@ final class FaultyStore implements ObjectStore {
       Precondition precondition)
       throws IOException {
     fault.check("write", name);
-    return delegate.write(name, data, contentType, metadata, precondition);
+    return super.write(name, data, contentType, metadata, precondition);
   }
 
   @Override
   public void delete(String name, long ifGenerationMatch) throws IOException {
     fault.check("delete", name);
-    delegate.delete(name, ifGenerationMatch);
+    super.delete(name, ifGenerationMatch);
   }
 
   @Override
   public ObjectInfo updateMetadata(
       String name, Map<String, String> metadata, long ifMetagenerationMatch) throws IOException {
     fault.check("updateMetadata", name);
-    return delegate.updateMetadata(name, metadata, ifMetagenerationMatch);
-  }
-
-  @Override
-  public void checkContained(String root, String name) throws IOException {
-    delegate.checkContained(root, name);
+    return super.updateMetadata(name, metadata, ifMetagenerationMatch);
   }
 }

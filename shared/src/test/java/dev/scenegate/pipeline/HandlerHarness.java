@@ -3,6 +3,7 @@ package dev.scenegate.pipeline;
 import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectStore;
+import dev.scenegate.testing.RecordingPublisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -11,6 +11,7 @@ import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.Precondition;
 import dev.scenegate.storage.PreconditionFailedException;
 import dev.scenegate.storage.TransientStorageException;
+import dev.scenegate.testing.RecordingPublisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.scenegate.testing;
 
+import dev.scenegate.devtools.ChildProcess;
+import dev.scenegate.devtools.DevTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -34,7 +37,13 @@ import org.opentest4j.TestAbortedException;
  */
 public final class Emulators implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
 
-  private static final EmulatorTools TOOLS = EmulatorTools.fromEnvironment();
+  private static final DevTools TOOLS = DevTools.fromEnvironment(System.getenv());
+
+  /** Under {@code CI=true} a missing emulator fails the tests instead of skipping them. */
+  private static final boolean REQUIRED =
+      "true".equalsIgnoreCase(System.getenv().getOrDefault("CI", ""))
+          || Boolean.getBoolean("scenegate.emulators.required");
+
   private static final Object LOCK = new Object();
   private static Started<FakeGcs> gcs;
   private static Started<PubSubEmulator> pubSub;
@@ -111,12 +120,12 @@ public final class Emulators implements BeforeAllCallback, BeforeEachCallback, P
   public FakeGcs fileBackedGcs() {
     synchronized (LOCK) {
       if (fileBackedGcs == null) {
-        EmulatorTools.Located binary = TOOLS.fakeGcsServer();
+        DevTools.Located binary = TOOLS.fakeGcsServer();
         if (!binary.isPresent()) {
           fileBackedGcs = Started.missing(binary.missingReason());
         } else {
           try {
-            Path root = Files.createTempDirectory(EmulatorProcess.logDir(), "fake-gcs-files-");
+            Path root = Files.createTempDirectory(logDir(), "fake-gcs-files-");
             fileBackedGcs =
                 Started.of(
                     launchGcs(
@@ -162,7 +171,7 @@ public final class Emulators implements BeforeAllCallback, BeforeEachCallback, P
       if (existing != null && existing.alive()) {
         return existing;
       }
-      EmulatorTools.Located binary = requirePresent(TOOLS.fakeGcsServer());
+      DevTools.Located binary = requirePresent(TOOLS.fakeGcsServer());
       List<String> extra = new ArrayList<>();
       extra.add("-event.pubsub-project-id");
       extra.add(emulator.projectId());
@@ -188,7 +197,28 @@ public final class Emulators implements BeforeAllCallback, BeforeEachCallback, P
 
   /** Whether a missing emulator fails (CI) rather than skips. */
   public static boolean required() {
-    return TOOLS.required();
+    return REQUIRED;
+  }
+
+  /** {@code target/emulators} of the module under test (Maven runs tests in the module dir). */
+  static Path logDir() throws IOException {
+    Path dir = Path.of(System.getProperty("user.dir"), "target", "emulators");
+    Files.createDirectories(dir);
+    return dir;
+  }
+
+  /** An emulator on a free port, up once {@code readinessPath} answers 200; logs in logDir(). */
+  private static ChildProcess startEmulator(
+      String name, IntFunction<List<String>> command, Map<String, String> env, String readinessPath)
+      throws IOException {
+    Path logs = logDir();
+    return ChildProcess.start(
+        name,
+        command,
+        env,
+        port -> logs.resolve(name + "-" + port + ".log"),
+        readinessPath,
+        ChildProcess.Readiness.HTTP_200);
   }
 
   @Override
@@ -211,7 +241,7 @@ public final class Emulators implements BeforeAllCallback, BeforeEachCallback, P
   }
 
   private static Started<FakeGcs> startGcs() {
-    EmulatorTools.Located binary = TOOLS.fakeGcsServer();
+    DevTools.Located binary = TOOLS.fakeGcsServer();
     if (!binary.isPresent()) {
       return Started.missing(binary.missingReason());
     }
@@ -224,14 +254,14 @@ public final class Emulators implements BeforeAllCallback, BeforeEachCallback, P
 
   /** Extra flags may override the defaults (flag parsing keeps the last value). */
   private static FakeGcs launchGcs(
-      EmulatorTools.Located binary,
+      DevTools.Located binary,
       String name,
       List<String> extra,
       Map<String, String> env,
       Path filesystemRoot) {
     try {
       return new FakeGcs(
-          EmulatorProcess.start(
+          startEmulator(
               name,
               port -> {
                 List<String> command = new ArrayList<>();
@@ -258,13 +288,13 @@ public final class Emulators implements BeforeAllCallback, BeforeEachCallback, P
   }
 
   private static Started<PubSubEmulator> startPubSub() {
-    EmulatorTools.Located launcher = TOOLS.pubSubEmulator();
+    DevTools.Located launcher = TOOLS.pubSubEmulator();
     if (!launcher.isPresent()) {
       return Started.missing(launcher.missingReason());
     }
     try {
-      EmulatorProcess process =
-          EmulatorProcess.start(
+      ChildProcess process =
+          startEmulator(
               "pubsub-emulator",
               port -> List.of(launcher.path().toString(), "--host=127.0.0.1", "--port=" + port),
               // A small heap: the machine is shared, and tests publish little.
@@ -276,7 +306,7 @@ public final class Emulators implements BeforeAllCallback, BeforeEachCallback, P
     }
   }
 
-  private static EmulatorTools.Located requirePresent(EmulatorTools.Located located) {
+  private static DevTools.Located requirePresent(DevTools.Located located) {
     if (!located.isPresent()) {
       Started.missing(located.missingReason()).get();
     }
@@ -305,7 +335,7 @@ public final class Emulators implements BeforeAllCallback, BeforeEachCallback, P
         throw new IllegalStateException(
             "emulator failed to start: " + failure.getMessage(), failure);
       }
-      if (TOOLS.required()) {
+      if (REQUIRED) {
         throw new IllegalStateException("CI=true and an emulator is missing: " + missingReason);
       }
       Assumptions.abort("emulator missing, test skipped: " + missingReason);

@@ -4,6 +4,7 @@ import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
+import dev.scenegate.devtools.ChildProcess;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -14,11 +15,11 @@ import java.util.Map;
 public final class FakeGcs {
   public static final String PROJECT_ID = "test-project";
 
-  private final EmulatorProcess process;
+  private final ChildProcess process;
   private final Path filesystemRoot;
   private volatile Storage storage;
 
-  FakeGcs(EmulatorProcess process, Path filesystemRoot) {
+  FakeGcs(ChildProcess process, Path filesystemRoot) {
     this.process = process;
     this.filesystemRoot = filesystemRoot;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenegate.devtools.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,9 +30,9 @@ public final class PubSubEmulator {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private final EmulatorProcess process;
+  private final ChildProcess process;
 
-  PubSubEmulator(EmulatorProcess process) {
+  PubSubEmulator(ChildProcess process) {
     this.process = process;
   }
 

@@ -1,4 +1,4 @@
-package dev.scenegate.devstack;
+package dev.scenegate.devtools;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,25 +13,38 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 
 /**
- * One server of the dev stack as a child process on a free port, its output in a log file. Started
- * and polled until its HTTP endpoint answers; stopped with its whole process tree (the Pub/Sub
- * emulator's launcher forks a JVM).
+ * A local server (fake-gcs-server, the Pub/Sub emulator, the Functions Framework invoker) as a
+ * child process on a free port, its output in a log file. Started and polled until its HTTP
+ * endpoint answers; stopped with its whole process tree (the Pub/Sub emulator's launcher forks a
+ * JVM). The dev stack and the tests' emulators and function invokers all start their servers here.
+ *
+ * <p>Every child still running when the JVM exits is stopped by one shutdown hook, so neither a
+ * failed test run nor an interrupted dev stack leaves servers behind.
  */
-final class ChildProcess {
+public final class ChildProcess {
   /** Generous: on a busy machine a JVM-based emulator takes a while. */
-  static final Duration START_DEADLINE = Duration.ofSeconds(180);
+  public static final Duration START_DEADLINE = Duration.ofSeconds(180);
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+  private static final List<ChildProcess> RUNNING = new CopyOnWriteArrayList<>();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> RUNNING.forEach(ChildProcess::stop), "child-processes-shutdown"));
+  }
+
   /** When a server counts as up. */
-  enum Readiness {
+  public enum Readiness {
     /** {@code GET path} answers 200. */
     HTTP_200,
     /** {@code GET path} answers at all (a function rejects a bare GET, but it is serving). */
@@ -50,43 +63,44 @@ final class ChildProcess {
     this.log = log;
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process.isAlive();
   }
 
   /** The exit code once the process has ended. */
-  int exitValue() {
+  public int exitValue() {
     return process.exitValue();
   }
 
   /**
-   * Starts {@code command.apply(port)} on a free port and waits until {@code path} is ready. A port
-   * taken by someone else between probe and bind is retried on another port.
+   * Starts {@code command.apply(port)} on a free port, with {@code env} added to this process's
+   * environment and its output in {@code logFile.apply(port)}, and waits until {@code path} is
+   * ready. A port taken by someone else between probe and bind is retried on another port.
    */
-  static ChildProcess start(
+  public static ChildProcess start(
       String name,
       IntFunction<List<String>> command,
       Map<String, String> env,
-      Path logDir,
+      IntFunction<Path> logFile,
       String path,
       Readiness readiness)
       throws IOException {
     IOException last = null;
     for (int attempt = 1; attempt <= 3; attempt++) {
       int port = freePort();
-      Path log = logDir.resolve(name + ".log");
+      Path log = logFile.apply(port);
       ProcessBuilder builder = new ProcessBuilder(command.apply(port));
       builder.environment().putAll(env);
       builder.redirectErrorStream(true);
@@ -98,6 +112,7 @@ final class ChildProcess {
       } catch (IOException e) {
         throw new IOException("cannot start " + name + ": " + e.getMessage(), e);
       }
+      RUNNING.add(started);
       try {
         started.awaitReady(path, readiness);
         return started;
@@ -163,7 +178,8 @@ final class ChildProcess {
   }
 
   /** Stops the process and every descendant; idempotent. */
-  void stop() {
+  public void stop() {
+    RUNNING.remove(this);
     List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     tree.forEach(ProcessHandle::destroy);
     process.destroy();
@@ -187,16 +203,21 @@ final class ChildProcess {
   }
 
   /** The last lines of the log, joined on one line. */
-  String logTail() {
+  public String logTail() {
+    return logTail(6);
+  }
+
+  /** The last {@code count} lines of the log, joined on one line. */
+  public String logTail(int count) {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 6), lines.size()));
+      return String.join(" | ", lines.subList(Math.max(0, lines.size() - count), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();

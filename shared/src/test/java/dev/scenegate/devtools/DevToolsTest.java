@@ -1,4 +1,4 @@
-package dev.scenegate.testing;
+package dev.scenegate.devtools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class EmulatorToolsTest {
+class DevToolsTest {
   @TempDir Path dir;
 
   @Test
@@ -20,21 +20,22 @@ class EmulatorToolsTest {
     Files.createDirectories(dir.resolve("scripts"));
     Files.writeString(dir.resolve("scripts/install-test-tools"), "#!/bin/sh\n");
     Path deep = Files.createDirectories(dir.resolve("functions/target"));
-    assertEquals(Optional.of(dir.toAbsolutePath()), EmulatorTools.findRepoRoot(deep));
+    assertEquals(Optional.of(dir.toAbsolutePath()), DevTools.findRepoRoot(deep));
   }
 
   @Test
   void fakeGcsServerFromToolsDirWins() throws Exception {
     Path binary = executable(dir.resolve(".tools/bin/fake-gcs-server"));
-    EmulatorTools tools = new EmulatorTools(Optional.of(dir), Map.of("PATH", ""), false);
+    DevTools tools = new DevTools(Map.of("PATH", ""), Optional.of(dir), Optional.empty());
     assertEquals(binary, tools.fakeGcsServer().path());
   }
 
   @Test
   void missingBinariesComeWithAReasonNamingTheInstallScript() {
-    EmulatorTools tools = new EmulatorTools(Optional.of(dir), Map.of("PATH", dir.toString()), true);
-    EmulatorTools.Located gcs = tools.fakeGcsServer();
-    EmulatorTools.Located pubSub = tools.pubSubEmulator();
+    DevTools tools =
+        new DevTools(Map.of("PATH", dir.toString()), Optional.of(dir), Optional.empty());
+    DevTools.Located gcs = tools.fakeGcsServer();
+    DevTools.Located pubSub = tools.pubSubEmulator();
     assertFalse(gcs.isPresent());
     assertFalse(pubSub.isPresent());
     assertTrue(gcs.missingReason().contains("scripts/install-test-tools"), gcs.missingReason());
@@ -43,9 +44,11 @@ class EmulatorToolsTest {
 
   @Test
   void explicitPathThatIsNotExecutableIsReported() {
-    EmulatorTools tools =
-        new EmulatorTools(
-            Optional.empty(), Map.of("FAKE_GCS_SERVER", dir.resolve("nope").toString()), false);
+    DevTools tools =
+        new DevTools(
+            Map.of("FAKE_GCS_SERVER", dir.resolve("nope").toString()),
+            Optional.empty(),
+            Optional.empty());
     assertTrue(tools.fakeGcsServer().missingReason().startsWith("FAKE_GCS_SERVER="));
   }
 
@@ -56,8 +59,8 @@ class EmulatorToolsTest {
     Path launcher = executable(sdk.resolve("platform/pubsub-emulator/bin/cloud-pubsub-emulator"));
     Path pathDir = Files.createDirectories(dir.resolve("usr-bin"));
     Files.createSymbolicLink(pathDir.resolve("gcloud"), gcloud);
-    EmulatorTools tools =
-        new EmulatorTools(Optional.empty(), Map.of("PATH", pathDir.toString()), false);
+    DevTools tools =
+        new DevTools(Map.of("PATH", pathDir.toString()), Optional.empty(), Optional.empty());
     assertEquals(launcher.toRealPath(), tools.pubSubEmulator().path().toRealPath());
   }
 

@@ -1,4 +1,4 @@
-package dev.scenegate.devstack;
+package dev.scenegate.devtools;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -10,12 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where the dev stack's programs are, looked up once: fake-gcs-server ({@code FAKE_GCS_SERVER}, the
- * repository's {@code .tools/bin} from {@code scripts/install-test-tools}, {@code PATH}, {@code
- * ~/go/bin}), the Pub/Sub emulator ({@code PUBSUB_EMULATOR}, or the launcher inside the Google
- * Cloud SDK that {@code gcloud} on {@code PATH} belongs to), the Functions Framework invoker
- * ({@code FUNCTION_INVOKER_JAR}, {@code invoker/java-function-invoker.jar} beside scenegate.jar
- * where the build puts it, the local Maven repository), and scenegate.jar itself.
+ * Where the local servers' programs are, looked up once (for the dev stack and for the tests'
+ * emulators): fake-gcs-server ({@code FAKE_GCS_SERVER}, the repository's {@code .tools/bin} from
+ * {@code scripts/install-test-tools}, {@code PATH}, {@code ~/go/bin}), the Pub/Sub emulator ({@code
+ * PUBSUB_EMULATOR}, or the launcher inside the Google Cloud SDK that {@code gcloud} on {@code PATH}
+ * belongs to), the Functions Framework invoker ({@code FUNCTION_INVOKER_JAR}, {@code
+ * function-invoker/java-function-invoker.jar} beside scenegate.jar where the build puts it, the
+ * local Maven repository), and scenegate.jar itself.
  */
 public record DevTools(Map<String, String> env, Optional<Path> repoRoot, Optional<Path> ownJar) {
 

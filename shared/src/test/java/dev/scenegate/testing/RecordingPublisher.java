@@ -1,4 +1,4 @@
-package dev.scenegate.pipeline;
+package dev.scenegate.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scenegate.events.EventJson;
@@ -13,15 +13,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-memory {@link EventPublisher} for unit tests: records what was confirmed, and can be told
- * to fail the next N publishes (a crash or outage between the state write and the publish).
+ * to fail the next N publishes (a crash or outage between the state write and the publish), one
+ * publish after N successes, or every publish until told otherwise (an unreachable Pub/Sub).
  */
 public final class RecordingPublisher implements EventPublisher {
   private final List<OutboundMessage> confirmed = new ArrayList<>();
   private final AtomicInteger failNext = new AtomicInteger();
   private final AtomicInteger failAfter = new AtomicInteger(-1);
+  private volatile boolean failing;
 
   @Override
   public synchronized String publish(OutboundMessage message) throws IOException {
+    if (failing) {
+      throw new IOException("publisher unavailable");
+    }
     if (failAfter.get() == 0 || failNext.get() > 0) {
       failNext.updateAndGet(n -> Math.max(0, n - 1));
       failAfter.set(-1);
@@ -44,6 +49,11 @@ public final class RecordingPublisher implements EventPublisher {
     failAfter.set(n);
   }
 
+  /** While {@code true}, every publish fails. */
+  public void failing(boolean failing) {
+    this.failing = failing;
+  }
+
   public synchronized List<OutboundMessage> confirmed() {
     return List.copyOf(confirmed);
   }
@@ -52,10 +62,16 @@ public final class RecordingPublisher implements EventPublisher {
     confirmed.clear();
   }
 
+  /** The JSON data of every confirmed message, in publish order. */
+  public List<JsonNode> payloads() {
+    return payloads(null);
+  }
+
+  /** The JSON data of the confirmed messages on {@code topic} (every topic when null). */
   public List<JsonNode> payloads(Topic topic) {
     List<JsonNode> result = new ArrayList<>();
     for (OutboundMessage m : confirmed()) {
-      if (m.topic() == topic) {
+      if (topic == null || m.topic() == topic) {
         try {
           result.add(EventJson.MAPPER.readTree(m.data()));
         } catch (IOException e) {
