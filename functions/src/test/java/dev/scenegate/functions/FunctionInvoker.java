@@ -47,7 +47,7 @@ public final class FunctionInvoker implements AutoCloseable {
 
   /**
    * Starts {@code target} (a CloudEventsFunction) with {@code env} added to this process's
-   * environment; returns once it answers HTTP.
+   * environment; returns once it listens (the invoker opens its port after loading the function).
    */
   public static FunctionInvoker start(Class<?> target, Map<String, String> env) throws IOException {
     Path invokerJar =
@@ -89,8 +89,7 @@ public final class FunctionInvoker implements AutoCloseable {
             childEnv,
             port -> logDir.resolve(target.getSimpleName() + "-" + port + ".log"),
             "/",
-            // A bare GET is not an event, but any answer means the function is being served.
-            ChildProcess.Readiness.ANY_HTTP_RESPONSE);
+            ChildProcess.Readiness.LISTENING);
     return new FunctionInvoker(process);
   }
 

@@ -237,8 +237,7 @@ public final class AlertNotifier implements AutoCloseable {
     try {
       result = sender.deliver(webhook, body, alert.alertId());
     } catch (WebhookDeliveryException e) {
-      sample.stop(timer(format, "failed"));
-      count(format, "failed");
+      finished(sample, format, "failed");
       try {
         ledger.release(claim, alert.alertId(), webhook, e.lastError());
       } catch (IOException releaseError) {
@@ -251,8 +250,7 @@ public final class AlertNotifier implements AutoCloseable {
     }
     counter("scenegate.alerts.delivery.attempts", "format", format).increment(result.attempts());
     if (result.delivered()) {
-      sample.stop(timer(format, "delivered"));
-      count(format, "delivered");
+      finished(sample, format, "delivered");
       LOG.info(
           "alert delivered",
           fields(
@@ -270,8 +268,7 @@ public final class AlertNotifier implements AutoCloseable {
           webhook);
       return WebhookOutcome.SENT;
     }
-    sample.stop(timer(format, "rejected"));
-    count(format, "rejected");
+    finished(sample, format, "rejected");
     LOG.error(
         "webhook refused the alert; giving up on this webhook (fix its configuration)",
         null,
@@ -335,6 +332,12 @@ public final class AlertNotifier implements AutoCloseable {
     }
     fields.addAll(List.of(more));
     return fields.toArray();
+  }
+
+  /** One webhook's delivery ended with {@code outcome}: its duration and its count. */
+  private void finished(Timer.Sample sample, String format, String outcome) {
+    sample.stop(timer(format, outcome));
+    count(format, outcome);
   }
 
   private void count(String format, String outcome) {

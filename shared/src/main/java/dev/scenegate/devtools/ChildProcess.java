@@ -1,7 +1,9 @@
 package dev.scenegate.devtools;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +50,12 @@ public final class ChildProcess {
     /** {@code GET path} answers 200. */
     HTTP_200,
     /** {@code GET path} answers at all (a function rejects a bare GET, but it is serving). */
-    ANY_HTTP_RESPONSE
+    ANY_HTTP_RESPONSE,
+    /**
+     * The port accepts a connection; nothing is sent (to a function any request is an event, and a
+     * probe would be logged as a failed one).
+     */
+    LISTENING
   }
 
   private final String name;
@@ -143,19 +150,25 @@ public final class ChildProcess {
                 + "): "
                 + logTail());
       }
-      try {
-        HttpResponse<Void> response =
-            HTTP.send(
-                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (readiness == Readiness.ANY_HTTP_RESPONSE || response.statusCode() == 200) {
+      if (readiness == Readiness.LISTENING) {
+        if (accepts()) {
           return;
         }
-      } catch (IOException e) {
-        // Not listening yet.
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while starting " + name);
+      } else {
+        try {
+          HttpResponse<Void> response =
+              HTTP.send(
+                  HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                  HttpResponse.BodyHandlers.discarding());
+          if (readiness == Readiness.ANY_HTTP_RESPONSE || response.statusCode() == 200) {
+            return;
+          }
+        } catch (IOException e) {
+          // Not listening yet.
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while starting " + name);
+        }
       }
       try {
         process.onExit().get(100, TimeUnit.MILLISECONDS); // poll interval; notices an exit at once
@@ -175,6 +188,15 @@ public final class ChildProcess {
             + " (log "
             + log
             + ")");
+  }
+
+  private boolean accepts() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Stops the process and every descendant; idempotent. */

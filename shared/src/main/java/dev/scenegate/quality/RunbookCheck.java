@@ -102,46 +102,56 @@ public final class RunbookCheck {
                 prefix + ASSETS_MANIFEST,
                 done.get(Stage.REGEN3D) || done.get(Stage.VARIATION_ASSETS) || done.get(Stage.USD),
                 "no regen3d, variation_assets or usd marker");
-        case GENIESIM_EXPORT -> {
-          if (ready) {
-            exportRows(rows, prefix, gates.geniesimExport(sceneId));
-          } else {
-            rows.add(
+        case GENIESIM_EXPORT ->
+            ownChecks(
+                rows,
+                ready,
+                () -> exportRows(rows, prefix, gates.geniesimExport(sceneId)),
                 notEvaluated(
                     name,
                     "Genie Sim export checks",
                     prefix + QualityGates.EXPORT_MANIFEST,
                     skipped));
-          }
-        }
-        case EPISODES -> {
-          if (ready) {
-            episodeRows(rows, prefix, gates.episodes(sceneId));
-          } else {
-            rows.add(
+        case EPISODES ->
+            ownChecks(
+                rows,
+                ready,
+                () -> episodeRows(rows, prefix, gates.episodes(sceneId)),
                 notEvaluated(
                     name,
                     "quality gate preflight",
                     prefix + QualityGates.VALIDATION_REPORT,
                     skipped));
-          }
-        }
-        case GENIESIM_IMPORT -> {
-          if (ready) {
-            importRows(rows, prefix, gates.geniesimImport(sceneId));
-          } else {
-            rows.add(
+        case GENIESIM_IMPORT ->
+            ownChecks(
+                rows,
+                ready,
+                () -> importRows(rows, prefix, gates.geniesimImport(sceneId)),
                 notEvaluated(
                     name,
                     "import manifest checks",
                     prefix + QualityGates.IMPORT_MANIFEST,
                     skipped));
-          }
-        }
         default -> {}
       }
     }
     return new CheckReport(sceneId, prefix, rows);
+  }
+
+  /** Adds rows for a stage's own checks. */
+  private interface Rows {
+    void add() throws IOException;
+  }
+
+  /** A stage's own checks when it is {@code ready}; otherwise the one row saying they were not. */
+  private static void ownChecks(
+      List<CheckCriterion> rows, boolean ready, Rows evaluate, CheckCriterion notEvaluated)
+      throws IOException {
+    if (ready) {
+      evaluate.add();
+    } else {
+      rows.add(notEvaluated);
+    }
   }
 
   private static String skipReason() {

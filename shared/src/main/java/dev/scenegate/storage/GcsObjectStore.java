@@ -153,15 +153,7 @@ public final class GcsObjectStore implements ObjectStore {
     if (contentType != null) {
       info.setContentType(contentType);
     }
-    Map<String, String> kept = new HashMap<>();
-    if (metadata != null) {
-      metadata.forEach(
-          (k, v) -> {
-            if (v != null && !v.isEmpty()) {
-              kept.put(k, v);
-            }
-          });
-    }
+    Map<String, String> kept = CustomMetadata.withoutEmptyValues(metadata);
     if (!kept.isEmpty()) {
       info.setMetadata(kept);
     }
@@ -202,7 +194,7 @@ public final class GcsObjectStore implements ObjectStore {
       String name, Map<String, String> metadata, long ifMetagenerationMatch) throws IOException {
     // JSON API patch semantics: keys sent as null are removed, others merged.
     Map<String, String> patch = new HashMap<>();
-    metadata.forEach((k, v) -> patch.put(k, v == null || v.isEmpty() ? null : v));
+    metadata.forEach((k, v) -> patch.put(k, CustomMetadata.absent(v) ? null : v));
     BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, name)).setMetadata(patch).build();
     try {
       Blob updated =
@@ -214,17 +206,8 @@ public final class GcsObjectStore implements ObjectStore {
   }
 
   static ObjectInfo info(Blob blob) {
-    Map<String, String> metadata = new HashMap<>();
-    if (blob.getMetadata() != null) {
-      blob.getMetadata()
-          .forEach(
-              (k, v) -> {
-                // Empty means removed (fake-gcs-server stores a removed key as "").
-                if (v != null && !v.isEmpty()) {
-                  metadata.put(k, v);
-                }
-              });
-    }
+    // Empty means removed (fake-gcs-server stores a removed key as "").
+    Map<String, String> metadata = CustomMetadata.withoutEmptyValues(blob.getMetadata());
     OffsetDateTime updated = blob.getUpdateTimeOffsetDateTime();
     Instant updatedAt = updated == null ? null : updated.toInstant();
     return new ObjectInfo(

@@ -183,7 +183,7 @@ public final class LocalObjectStore implements ObjectStore {
         Files.deleteIfExists(tmp);
       }
       ObjectInfo written = stat(name).orElseThrow(() -> new NoSuchFileException(name));
-      Map<String, String> kept = withoutEmptyValues(metadata);
+      Map<String, String> kept = CustomMetadata.withoutEmptyValues(metadata);
       if (!kept.isEmpty()) {
         writeSidecar(name, written.generation(), 1, kept);
       } else {
@@ -220,7 +220,7 @@ public final class LocalObjectStore implements ObjectStore {
       Map<String, String> merged = new LinkedHashMap<>(current.metadata());
       metadata.forEach(
           (k, v) -> {
-            if (v == null || v.isEmpty()) {
+            if (CustomMetadata.absent(v)) {
               merged.remove(k);
             } else {
               merged.put(k, v);
@@ -265,19 +265,6 @@ public final class LocalObjectStore implements ObjectStore {
     String relative = root.relativize(file).toString();
     char separator = file.getFileSystem().getSeparator().charAt(0);
     return separator == '/' ? relative : relative.replace(separator, '/');
-  }
-
-  private static Map<String, String> withoutEmptyValues(Map<String, String> metadata) {
-    Map<String, String> kept = new LinkedHashMap<>();
-    if (metadata != null) {
-      metadata.forEach(
-          (k, v) -> {
-            if (v != null && !v.isEmpty()) {
-              kept.put(k, v);
-            }
-          });
-    }
-    return kept;
   }
 
   private static String stripSlash(String prefix) {
