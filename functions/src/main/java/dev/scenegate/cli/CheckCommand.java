@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -164,12 +163,7 @@ public final class CheckCommand implements Command {
     if (bucket != null) {
       return GcsTargets.bucket(bucket, console);
     }
-    Path path;
-    try {
-      path = Path.of(dir).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
-      throw CliException.usage("invalid path " + Main.oneLine(dir));
-    }
+    Path path = LocalPaths.of(dir, "--dir");
     if (!Files.isDirectory(path)) {
       throw new CliException(ExitCodes.BAD_INPUT, "DIR_NOT_FOUND", "no such folder: " + dir);
     }

@@ -40,6 +40,11 @@ public final class Main {
             new dev.scenegate.devstack.DevStackCommand()));
   }
 
+  /** The registered commands, in help order. */
+  List<Command> commands() {
+    return List.copyOf(commands.values());
+  }
+
   public static void main(String[] argv) {
     JsonLog.defaultThreshold(Severity.WARNING);
     quietLibraryLogging();
@@ -163,11 +168,14 @@ public final class Main {
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 
-  /** Collapses a message onto one line so stderr stays one line per failure. */
+  /**
+   * Collapses a message onto one line so stderr stays one line per failure. Only line breaks and
+   * tabs are touched: spaces are kept, since the text may quote an argument ('kitchen_001 ').
+   */
   public static String oneLine(String message) {
     if (message == null) {
       return "";
     }
-    return message.replaceAll("[\\r\\n\\t]+", " ").strip();
+    return message.replaceAll("^[\\r\\n\\t]+|[\\r\\n\\t]+$", "").replaceAll("[\\r\\n\\t]+", " ");
   }
 }

@@ -9,7 +9,6 @@ import dev.scenegate.storage.PathEscapesException;
 import dev.scenegate.verify.Verifier;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -58,17 +57,11 @@ public final class ManifestCommand implements Command {
   public int run(Args args, Console console) throws Exception {
     String given = args.expectPositional(1, "DIR").get(0);
     int threads = args.positiveInt("threads", Verifier.defaultThreads(), 256);
-    Path dir;
-    Path out;
-    try {
-      dir = Path.of(given).toAbsolutePath().normalize();
-      out =
-          args.value("out") == null
-              ? dir.resolve(ChecksumManifest.FILE_NAME)
-              : Path.of(args.value("out")).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
-      throw CliException.usage("invalid path: " + e.getInput());
-    }
+    Path dir = LocalPaths.of(given, "DIR");
+    Path out =
+        args.value("out") == null
+            ? dir.resolve(ChecksumManifest.FILE_NAME)
+            : LocalPaths.of(args.value("out"), "--out");
     if (!Files.isDirectory(dir)) {
       throw CliException.usage((Files.exists(dir) ? "not a folder: " : "no such folder: ") + given);
     }

@@ -131,6 +131,19 @@ class ManifestCommandTest {
     assertEquals(List.of("a.bin"), keys(read(out).get("files")));
   }
 
+  @Test
+  void aManifestWrittenUnderAnotherNameBesideTheStandardOneVerifiesStrictly() throws Exception {
+    write("a.bin", "a");
+    assertEquals(0, Cli.run("manifest", dir.toString()).exit());
+    Path other = dir.resolve("other.json");
+
+    assertEquals(0, Cli.run("manifest", dir.toString(), "--out", other.toString()).exit());
+    Cli verify = Cli.run("verify", other.toString(), "--strict", "--json");
+
+    assertEquals(0, verify.exit(), verify.toString());
+    assertEquals(0, verify.json().get("unlisted").size(), verify.out());
+  }
+
   private void assertBadInput(String reason, String... argv) {
     Cli run = Cli.run(argv);
     assertEquals(2, run.exit(), run.toString());
@@ -143,6 +156,8 @@ class ManifestCommandTest {
     write("file.bin", "x");
     assertBadInput("not a folder", "manifest", dir.resolve("file.bin").toString());
     assertBadInput("missing DIR", "manifest");
+    assertBadInput("empty argument", "manifest", "");
+    assertBadInput("--out needs a value", "manifest", dir.toString(), "--out", "");
     assertBadInput("unexpected argument", "manifest", dir.toString(), dir.toString());
     assertBadInput("unknown option --json", "manifest", dir.toString(), "--json");
     assertBadInput("--threads must be", "manifest", dir.toString(), "--threads", "-3");
