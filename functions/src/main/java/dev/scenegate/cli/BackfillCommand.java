@@ -25,6 +25,7 @@ import dev.scenegate.events.LocalEventPublisher;
 import dev.scenegate.events.PubSubConfig;
 import dev.scenegate.events.PubSubEventPublisher;
 import dev.scenegate.events.Topic;
+import dev.scenegate.storage.BucketNames;
 import dev.scenegate.storage.GcsClients;
 import dev.scenegate.storage.GcsConfig;
 import dev.scenegate.storage.GcsObjectStore;
@@ -34,19 +35,18 @@ import dev.scenegate.verify.Verifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
 
 /**
  * {@code scenegate backfill TARGET ...}: records a SHA-256 in the metadata of every scene asset and
@@ -55,8 +55,6 @@ import java.util.regex.Pattern;
 public final class BackfillCommand implements Command {
   /** Lists at most this many skipped objects / drift events in the table (JSON has all). */
   private static final int TABLE_LIST_LIMIT = 50;
-
-  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
 
   /** Seconds a SIGTERM'd task gets to finish its in-flight objects and write its checkpoint. */
   private static final long SHUTDOWN_GRACE_SECONDS = 8;
@@ -201,7 +199,7 @@ public final class BackfillCommand implements Command {
     ObjectStore store = store(given, console);
     CheckpointStore checkpoints =
         args.value("checkpoint") != null
-            ? new FileCheckpointStore(localPath(args.value("checkpoint"), "--checkpoint"))
+            ? new FileCheckpointStore(localFile(args.value("checkpoint"), "--checkpoint"))
             : new ObjectCheckpointStore(store, Checkpoint.objectName(shard));
 
     try (EventPublisher alerts = alerts(args, console, dryRun);
@@ -263,7 +261,11 @@ public final class BackfillCommand implements Command {
           printTable(console.out(), summary);
         }
         console.out().flush();
-        return summary.hasFindings() ? ExitCodes.FAILED : ExitCodes.OK;
+        if (!summary.hasFindings()) {
+          return ExitCodes.OK;
+        }
+        console.err().println("scenegate backfill: " + findings(summary.total()));
+        return ExitCodes.FAILED;
       } finally {
         // After the summary is out: a SIGTERM'd JVM halts as soon as the hook returns.
         ended.countDown();
@@ -274,6 +276,21 @@ public final class BackfillCommand implements Command {
         }
       }
     }
+  }
+
+  /** Why the run exits 1, on one line (the details are in the summary and the drift log). */
+  static String findings(Counts total) {
+    List<String> parts = new java.util.ArrayList<>();
+    if (total.driftEvents() > 0) {
+      parts.add(total.driftEvents() + " drift event(s)");
+    }
+    if (total.skippedUnreadable() > 0) {
+      parts.add(total.skippedUnreadable() + " object(s) could not be read");
+    }
+    if (total.skippedAlertFailed() > 0) {
+      parts.add(total.skippedAlertFailed() + " drift alert(s) could not be sent");
+    }
+    return String.join(", ", parts) + " (see the summary)";
   }
 
   // ---- arguments ----
@@ -332,8 +349,9 @@ public final class BackfillCommand implements Command {
       int slash = rest.indexOf('/');
       String bucket = slash < 0 ? rest : rest.substring(0, slash);
       String prefix = slash < 0 ? "" : rest.substring(slash + 1);
-      if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
-        throw CliException.usage("not a bucket name in " + given);
+      Optional<String> badBucket = BucketNames.problem(bucket);
+      if (badBucket.isPresent()) {
+        throw CliException.usage("not a bucket name in " + given + ": " + badBucket.get());
       }
       if (!(prefix.isEmpty() || prefix.equals("scenes") || prefix.equals("scenes/"))) {
         throw CliException.usage(
@@ -363,11 +381,16 @@ public final class BackfillCommand implements Command {
   }
 
   private static Path localPath(String given, String what) throws CliException {
-    try {
-      return Path.of(given).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
-      throw CliException.usage(what + ": invalid path " + given);
+    return LocalPaths.of(given, what);
+  }
+
+  /** A file option's path; a folder there would only fail later, without naming the option. */
+  private static Path localFile(String given, String what) throws CliException {
+    Path path = localPath(given, what);
+    if (Files.isDirectory(path)) {
+      throw CliException.usage(what + " is a folder, not a file: " + path);
     }
+    return path;
   }
 
   /** Pub/Sub when asked for (options or CHECKSUM_ALERTS_TOPIC), else JSON lines locally. */
@@ -398,7 +421,7 @@ public final class BackfillCommand implements Command {
     }
     if (args.value("alerts-file") != null) {
       return new LocalEventPublisher(
-          localPath(args.value("alerts-file"), "--alerts-file"), null, Clock.systemUTC());
+          localFile(args.value("alerts-file"), "--alerts-file"), null, Clock.systemUTC());
     }
     return new LocalEventPublisher(null, console.err(), Clock.systemUTC());
   }
