@@ -47,7 +47,11 @@ public final class Main {
 
   public static void main(String[] argv) {
     JsonLog.defaultThreshold(Severity.WARNING);
-    quietLibraryLogging();
+    boolean debug =
+        "DEBUG".equalsIgnoreCase(String.valueOf(System.getenv("SCENEGATE_LOG_LEVEL")).trim());
+    // stderr is one line per failure for people: no stack traces unless asked for with DEBUG.
+    JsonLog.stackTraces(debug);
+    quietLibraryLogging(debug);
     int code = standard().run(Arrays.asList(argv), Console.system());
     System.out.flush();
     System.exit(code);
@@ -61,9 +65,8 @@ public final class Main {
    * handler writes INFO lines to stderr; a command's stderr is one line per failure. Left alone
    * when SCENEGATE_LOG_LEVEL asks for DEBUG.
    */
-  private static void quietLibraryLogging() {
-    String level = System.getenv("SCENEGATE_LOG_LEVEL");
-    if (level == null || !level.trim().equalsIgnoreCase("DEBUG")) {
+  private static void quietLibraryLogging(boolean debug) {
+    if (!debug) {
       JUL_ROOT.setLevel(java.util.logging.Level.OFF);
     }
   }
