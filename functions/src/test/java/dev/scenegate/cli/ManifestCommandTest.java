@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -142,6 +144,30 @@ class ManifestCommandTest {
 
     assertEquals(0, verify.exit(), verify.toString());
     assertEquals(0, verify.json().get("unlisted").size(), verify.out());
+  }
+
+  @Test
+  void outOnAPipeWritesIntoThePipeInsteadOfReplacingIt() throws Exception {
+    write("a.bin", "a");
+    Path fifo = elsewhere.resolve("pipe");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    CompletableFuture<byte[]> read =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return Files.readAllBytes(fifo);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+
+    Cli run = Cli.run("manifest", dir.toString(), "--out", fifo.toString());
+
+    assertEquals(0, run.exit(), run.toString());
+    assertEquals("", run.out(), "the manifest bytes are the output");
+    JsonNode manifest = JSON.readTree(read.get(60, TimeUnit.SECONDS));
+    assertEquals(List.of("a.bin"), keys(manifest.get("files")));
+    assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "still a pipe");
   }
 
   private void assertBadInput(String reason, String... argv) {
