@@ -68,7 +68,9 @@ public final class WebhookSender {
 
   /**
    * Delivers {@code body} to {@code webhook}, retrying transient failures within the policy's
-   * budget counted from now.
+   * budget counted from now. The budget decides whether another attempt starts; an attempt that
+   * starts always gets the full request timeout (a request cut short by the budget could reach the
+   * receiver after we gave up on it), so the worst case is budget + request timeout.
    */
   public DeliveryResult deliver(Webhook webhook, byte[] body, String alertId)
       throws WebhookDeliveryException {
@@ -81,7 +83,7 @@ public final class WebhookSender {
       if (remaining <= 0) {
         throw new WebhookDeliveryException(webhook.display(), attempt - 1, lastError);
       }
-      Duration timeout = Duration.ofNanos(Math.min(policy.requestTimeout().toNanos(), remaining));
+      Duration timeout = policy.requestTimeout();
       Optional<Duration> retryAfter = Optional.empty();
       try {
         HttpResponse<String> response = send(webhook, body, alertId, timeout);

@@ -3,12 +3,11 @@ package dev.scenegate.backfill;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.Precondition;
+import dev.scenegate.testing.ForwardingObjectStore;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Delegates to a real store, counting every byte read through {@link #open} and letting a test act
  * just before an object is opened or its metadata updated (to delete it, change it, or fail).
  */
-final class InstrumentedStore implements ObjectStore {
+final class InstrumentedStore extends ForwardingObjectStore {
 
   /** What a test does just before an operation on one object. */
   @FunctionalInterface
@@ -24,7 +23,6 @@ final class InstrumentedStore implements ObjectStore {
     void run(String name) throws IOException;
   }
 
-  private final ObjectStore delegate;
   final AtomicLong bytesRead = new AtomicLong();
   final Map<String, AtomicLong> opens = new ConcurrentHashMap<>();
   final Map<String, Hook> beforeOpen = new ConcurrentHashMap<>();
@@ -32,22 +30,7 @@ final class InstrumentedStore implements ObjectStore {
   final AtomicLong writes = new AtomicLong();
 
   InstrumentedStore(ObjectStore delegate) {
-    this.delegate = delegate;
-  }
-
-  @Override
-  public String bucket() {
-    return delegate.bucket();
-  }
-
-  @Override
-  public String describe(String name) {
-    return delegate.describe(name);
-  }
-
-  @Override
-  public Optional<ObjectInfo> stat(String name) throws IOException {
-    return delegate.stat(name);
+    super(delegate);
   }
 
   @Override
@@ -79,16 +62,6 @@ final class InstrumentedStore implements ObjectStore {
   }
 
   @Override
-  public byte[] readSmall(String name, long generation, int maxBytes) throws IOException {
-    return delegate.readSmall(name, generation, maxBytes);
-  }
-
-  @Override
-  public List<ObjectInfo> list(String prefix) throws IOException {
-    return delegate.list(prefix);
-  }
-
-  @Override
   public ObjectInfo write(
       String name,
       byte[] data,
@@ -108,10 +81,5 @@ final class InstrumentedStore implements ObjectStore {
       hook.run(name);
     }
     return delegate.updateMetadata(name, metadata, ifMetagenerationMatch);
-  }
-
-  @Override
-  public void checkContained(String root, String name) throws IOException {
-    delegate.checkContained(root, name);
   }
 }

@@ -8,17 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
-import dev.scenegate.storage.Precondition;
 import dev.scenegate.storage.TransientStorageException;
+import dev.scenegate.testing.ForwardingObjectStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Nested;
@@ -879,58 +877,9 @@ class QualityGatesTest {
   }
 
   /** A store that forwards everything; tests override the call they want to break. */
-  private static class DelegatingStore implements ObjectStore {
-    private final ObjectStore delegate;
-
+  private static class DelegatingStore extends ForwardingObjectStore {
     DelegatingStore(ObjectStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String bucket() {
-      return delegate.bucket();
-    }
-
-    @Override
-    public String describe(String name) {
-      return delegate.describe(name);
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(String name) throws IOException {
-      return delegate.stat(name);
-    }
-
-    @Override
-    public InputStream open(String name, long generation) throws IOException {
-      return delegate.open(name, generation);
-    }
-
-    @Override
-    public byte[] readSmall(String name, long generation, int maxBytes) throws IOException {
-      return delegate.readSmall(name, generation, maxBytes);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public ObjectInfo write(
-        String name,
-        byte[] data,
-        String contentType,
-        Map<String, String> metadata,
-        Precondition precondition)
-        throws IOException {
-      return delegate.write(name, data, contentType, metadata, precondition);
-    }
-
-    @Override
-    public ObjectInfo updateMetadata(
-        String name, Map<String, String> metadata, long ifMetagenerationMatch) throws IOException {
-      return delegate.updateMetadata(name, metadata, ifMetagenerationMatch);
+      super(delegate);
     }
   }
 }

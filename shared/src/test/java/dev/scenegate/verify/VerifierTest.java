@@ -11,9 +11,8 @@ import dev.scenegate.manifest.ManifestCodec;
 import dev.scenegate.manifest.ManifestEntry;
 import dev.scenegate.manifest.ManifestInvalidException;
 import dev.scenegate.storage.LocalObjectStore;
-import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
-import dev.scenegate.storage.Precondition;
+import dev.scenegate.testing.ForwardingObjectStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -403,20 +401,12 @@ class VerifierTest {
   }
 
   /** Refuses to open one object, as a file without read permission does for a normal user. */
-  private record Unreadable(ObjectStore delegate, String name) implements ObjectStore {
-    @Override
-    public String bucket() {
-      return delegate.bucket();
-    }
+  private static final class Unreadable extends ForwardingObjectStore {
+    private final String name;
 
-    @Override
-    public String describe(String object) {
-      return delegate.describe(object);
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(String object) throws IOException {
-      return delegate.stat(object);
+    Unreadable(ObjectStore delegate, String name) {
+      super(delegate);
+      this.name = name;
     }
 
     @Override
@@ -424,32 +414,7 @@ class VerifierTest {
       if (object.equals(name)) {
         throw new AccessDeniedException(delegate.describe(object));
       }
-      return delegate.open(object, generation);
-    }
-
-    @Override
-    public byte[] readSmall(String object, long generation, int maxBytes) throws IOException {
-      return delegate.readSmall(object, generation, maxBytes);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public ObjectInfo write(
-        String object,
-        byte[] data,
-        String contentType,
-        Map<String, String> metadata,
-        Precondition precondition) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public ObjectInfo updateMetadata(String object, Map<String, String> metadata, long mg) {
-      throw new UnsupportedOperationException();
+      return super.open(object, generation);
     }
   }
 }

@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scenegate.manifest.ChecksumManifest;
 import dev.scenegate.storage.LocalObjectStore;
-import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
-import dev.scenegate.storage.Precondition;
 import dev.scenegate.storage.TransientStorageException;
+import dev.scenegate.testing.ForwardingObjectStore;
 import dev.scenegate.testing.Scenes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,14 +23,13 @@ class VerifierTransferRetryTest {
   @TempDir Path root;
 
   /** A local store whose first {@code faults} downloads of one object fail mid-transfer. */
-  private static final class FlakyStore implements ObjectStore {
-    private final ObjectStore delegate;
+  private static final class FlakyStore extends ForwardingObjectStore {
     private final String flaky;
     private final AtomicInteger faultsLeft;
     final AtomicInteger opens = new AtomicInteger();
 
     FlakyStore(ObjectStore delegate, String flaky, int faults) {
-      this.delegate = delegate;
+      super(delegate);
       this.flaky = flaky;
       this.faultsLeft = new AtomicInteger(faults);
     }
@@ -50,44 +45,6 @@ class VerifierTransferRetryTest {
         }
       }
       return delegate.open(name, generation);
-    }
-
-    @Override
-    public String bucket() {
-      return delegate.bucket();
-    }
-
-    @Override
-    public String describe(String name) {
-      return delegate.describe(name);
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(String name) throws IOException {
-      return delegate.stat(name);
-    }
-
-    @Override
-    public byte[] readSmall(String name, long generation, int maxBytes) throws IOException {
-      return delegate.readSmall(name, generation, maxBytes);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public ObjectInfo write(
-        String name, byte[] data, String type, Map<String, String> meta, Precondition p)
-        throws IOException {
-      return delegate.write(name, data, type, meta, p);
-    }
-
-    @Override
-    public ObjectInfo updateMetadata(String name, Map<String, String> metadata, long match)
-        throws IOException {
-      return delegate.updateMetadata(name, metadata, match);
     }
   }
 
