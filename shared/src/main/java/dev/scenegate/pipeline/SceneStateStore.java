@@ -84,7 +84,14 @@ public final class SceneStateStore {
       }
       try {
         JsonNode tree = EventJson.MAPPER.readTree(bytes);
-        return Optional.of(new Loaded(SceneState.fromJson(tree), generation));
+        SceneState state = SceneState.fromJson(tree);
+        if (!state.sceneId().equals(sceneId)) {
+          // A copied or renamed document: writing it back would target the other scene's object
+          // with this one's generation and lose every compare-and-set, forever.
+          throw new SceneState.StateCorruptException(
+              "state document belongs to scene " + state.sceneId());
+        }
+        return Optional.of(new Loaded(state, generation));
       } catch (IOException e) {
         return Optional.of(quarantine(sceneId, name, generation, bytes, e.getMessage()));
       }
