@@ -92,7 +92,12 @@ public final class StatusCommand implements Command {
     SceneStateStore states =
         new SceneStateStore(store, args.value("state-prefix", SceneStateStore.DEFAULT_PREFIX));
     String where = store.describe(states.objectName(sceneId));
-    Optional<SceneStateStore.Loaded> loaded = states.find(sceneId);
+    Optional<SceneStateStore.Loaded> loaded;
+    try {
+      loaded = states.inspect(sceneId);
+    } catch (SceneState.StateCorruptException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "STATE_UNREADABLE", e.getMessage());
+    }
     if (loaded.isEmpty()) {
       throw new CliException(
           ExitCodes.BAD_INPUT, "NOT_FOUND", "no state for scene " + sceneId + " at " + where);

@@ -14,11 +14,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +114,24 @@ class StatusCommandTest {
     assertEquals(ExitCodes.BAD_INPUT, run("status", "--dir", dir.toString()));
     assertEquals(5, stderr().lines().count(), stderr());
     assertTrue(stderr().lines().allMatch(l -> l.startsWith("scenegate status: ")), stderr());
+  }
+
+  @Test
+  void anUnreadableStateIsReportedAndLeftAsItIs() throws Exception {
+    Path state = dir.resolve("_scenegate/state/kitchen_001.json");
+    Files.writeString(state, "{ torn", StandardCharsets.UTF_8);
+    List<Path> before;
+    try (Stream<Path> files = Files.walk(dir)) {
+      before = files.sorted().toList();
+    }
+    assertEquals(ExitCodes.BAD_INPUT, run("status", "kitchen_001", "--dir", dir.toString()));
+    assertEquals("", stdout(), "no made-up state is shown");
+    assertEquals(1, stderr().lines().count(), stderr());
+    assertTrue(stderr().contains("unreadable"), stderr());
+    try (Stream<Path> files = Files.walk(dir)) {
+      assertEquals(before, files.sorted().toList(), "a read-only command writes nothing");
+    }
+    assertEquals("{ torn", Files.readString(state, StandardCharsets.UTF_8));
   }
 
   @Test
