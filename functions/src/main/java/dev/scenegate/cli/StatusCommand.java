@@ -9,7 +9,9 @@ import dev.scenegate.pipeline.SceneState;
 import dev.scenegate.pipeline.SceneStateStore;
 import dev.scenegate.pipeline.Stage;
 import dev.scenegate.pipeline.StageRecord;
+import dev.scenegate.pipeline.StageStatus;
 import dev.scenegate.pipeline.Transition;
+import dev.scenegate.pipeline.Verdict;
 import dev.scenegate.storage.GcsClients;
 import dev.scenegate.storage.GcsConfig;
 import dev.scenegate.storage.GcsObjectStore;
@@ -58,7 +60,9 @@ public final class StatusCommand implements Command {
           --state-prefix P  folder of the state documents (default _scenegate/state/)
           --json            print the state summary as one JSON object
 
-        exit codes: 0 the scene has a state, 2 no such scene state or bad input
+        exit codes: 0 the scene has a state and its verdict is not failed (pending, running,
+                    passed), 1 the verdict is failed, 2 no such scene state, an unreadable one,
+                    or bad input
         """;
   }
 
@@ -107,6 +111,24 @@ public final class StatusCommand implements Command {
       console.out().println(toJson(state, where).toPrettyString());
     } else {
       printTable(console.out(), state, where, true);
+    }
+    if (state.verdict() == Verdict.FAILED) {
+      // DESIGN: exit 1 is a verification or gate failure, as `check` and `local --once` report it.
+      List<String> failed = new ArrayList<>();
+      for (Stage stage : Stage.values()) {
+        if (state.stage(stage).status() == StageStatus.FAILED) {
+          failed.add(stage.wireName());
+        }
+      }
+      console
+          .err()
+          .println(
+              "scenegate status: FAIL "
+                  + sceneId
+                  + ": verdict failed (failed: "
+                  + String.join(", ", failed)
+                  + ")");
+      return ExitCodes.FAILED;
     }
     return ExitCodes.OK;
   }

@@ -9,6 +9,7 @@ import dev.scenegate.pipeline.MarkerConfig;
 import dev.scenegate.pipeline.MarkerHandler;
 import dev.scenegate.pipeline.RecordingPublisher;
 import dev.scenegate.pipeline.SceneFixture;
+import dev.scenegate.pipeline.Trigger;
 import dev.scenegate.storage.LocalObjectStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -68,7 +69,7 @@ class StatusCommandTest {
 
   @Test
   void printsTheStageTableVerdictAndHistory() {
-    assertEquals(ExitCodes.OK, run("status", "kitchen_001", "--dir", dir.toString()));
+    assertEquals(ExitCodes.FAILED, run("status", "kitchen_001", "--dir", dir.toString()));
     String text = stdout();
     assertTrue(text.contains("verdict: failed"), text);
     assertTrue(text.matches("(?s).*regen3d\\s+failed.*"), text);
@@ -76,12 +77,36 @@ class StatusCommandTest {
     assertTrue(text.matches("(?s).*dwm\\s+pending.*"), text);
     assertTrue(text.contains("SHA256_MISMATCH"), text);
     assertTrue(text.contains("recent history"), text);
+    assertEquals(
+        "scenegate status: FAIL kitchen_001: verdict failed (failed: regen3d, usd)\n", stderr());
+  }
+
+  @Test
+  void aSceneThatHasNotFailedIsExitZero() throws Exception {
+    LocalObjectStore store = new LocalObjectStore(dir);
+    MarkerHandler handler =
+        new MarkerHandler(
+            store,
+            new RecordingPublisher(),
+            new SimpleMeterRegistry(),
+            MarkerConfig.fromEnv(Map.of("VERIFY_THREADS", "1")),
+            Clock.systemUTC());
+    SceneFixture scene = new SceneFixture(store, "garden_3").writeAllPassing();
+    handler.handle(scene.marker("assets/.regen3d_complete"));
+    assertEquals(ExitCodes.OK, run("status", "garden_3", "--dir", dir.toString()));
+    assertTrue(stdout().contains("verdict: running"), stdout());
+    for (Trigger t : scene.allMarkers()) {
+      handler.handle(t);
+    }
+    out.reset();
+    assertEquals(ExitCodes.OK, run("status", "garden_3", "--dir", dir.toString(), "--json"));
+    assertEquals("passed", new ObjectMapper().readTree(stdout()).path("verdict").asText());
     assertEquals("", stderr());
   }
 
   @Test
   void jsonCarriesStagesVerdictAndHistory() throws Exception {
-    assertEquals(ExitCodes.OK, run("status", "kitchen_001", "--dir", dir.toString(), "--json"));
+    assertEquals(ExitCodes.FAILED, run("status", "kitchen_001", "--dir", dir.toString(), "--json"));
     JsonNode json = new ObjectMapper().readTree(stdout());
     assertEquals("kitchen_001", json.path("scene_id").asText());
     assertEquals("failed", json.path("verdict").asText());
