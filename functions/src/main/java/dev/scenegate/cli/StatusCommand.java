@@ -17,6 +17,7 @@ import dev.scenegate.storage.GcsConfig;
 import dev.scenegate.storage.GcsObjectStore;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectStore;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -58,7 +59,8 @@ public final class StatusCommand implements Command {
           --bucket B        the state bucket on Cloud Storage (STORAGE_EMULATOR_HOST honoured)
           --dir DIR         a local folder acting as the bucket (local mode)
           --state-prefix P  folder of the state documents (default _scenegate/state/)
-          --json            print the state summary as one JSON object
+          --json            print the state summary as one JSON object on one line (on exit 2:
+                            {"scene_id", "verdict": null, "error": {"kind", "message"}})
 
         exit codes: 0 the scene has a state and its verdict is not failed (pending, running,
                     passed), 1 the verdict is failed, 2 no such scene state, an unreadable one,
@@ -78,6 +80,27 @@ public final class StatusCommand implements Command {
 
   @Override
   public int run(Args args, Console console) throws Exception {
+    boolean json = args.flag("json");
+    try {
+      return show(args, console, json);
+    } catch (CliException e) {
+      if (!json) {
+        throw e;
+      }
+      // With --json a failure is one JSON object too, as with verify and check.
+      ObjectNode root = JSON.createObjectNode();
+      root.put("scene_id", args.positional().isEmpty() ? null : args.positional().get(0));
+      root.putNull("verdict");
+      ObjectNode error = root.putObject("error");
+      error.put("kind", e.kind());
+      error.put("message", Main.oneLine(e.getMessage()));
+      console.out().println(root);
+      console.err().println("scenegate status: " + Main.oneLine(e.getMessage()));
+      return e.exitCode();
+    }
+  }
+
+  private int show(Args args, Console console, boolean json) throws Exception {
     String sceneId = args.expectPositional(1, "SCENE_ID").get(0);
     if (!MarkerRoute.validSceneId(sceneId)) {
       throw CliException.usage(
@@ -101,14 +124,16 @@ public final class StatusCommand implements Command {
       loaded = states.inspect(sceneId);
     } catch (SceneState.StateCorruptException e) {
       throw new CliException(ExitCodes.BAD_INPUT, "STATE_UNREADABLE", e.getMessage());
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "STORAGE_ERROR", Main.describe(e));
     }
     if (loaded.isEmpty()) {
       throw new CliException(
           ExitCodes.BAD_INPUT, "NOT_FOUND", "no state for scene " + sceneId + " at " + where);
     }
     SceneState state = loaded.get().state();
-    if (args.flag("json")) {
-      console.out().println(toJson(state, where).toPrettyString());
+    if (json) {
+      console.out().println(toJson(state, where));
     } else {
       printTable(console.out(), state, where, true);
     }
@@ -217,6 +242,7 @@ public final class StatusCommand implements Command {
     if (state.config() != null) {
       root.put("use_geniesim", state.config().useGeniesim());
     }
+    root.putNull("error");
     return root;
   }
 

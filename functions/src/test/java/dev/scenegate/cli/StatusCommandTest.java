@@ -118,6 +118,26 @@ class StatusCommandTest {
         json.path("stages").path("regen3d").path("trigger").path("object").asText());
     assertTrue(json.path("history").size() >= 4, json.toString());
     assertEquals(0, json.path("outbox_pending").asInt());
+    assertTrue(json.path("error").isNull(), json.toString());
+    assertEquals(1, stdout().lines().count(), "one JSON object on one line, as verify and check");
+  }
+
+  @Test
+  void jsonErrorsAreOneJsonLineToo() throws Exception {
+    assertEquals(
+        ExitCodes.BAD_INPUT, run("status", "nowhere_9", "--dir", dir.toString(), "--json"));
+    assertEquals(1, stdout().lines().count(), stdout());
+    JsonNode json = new ObjectMapper().readTree(stdout());
+    assertEquals("nowhere_9", json.path("scene_id").asText());
+    assertEquals("NOT_FOUND", json.path("error").path("kind").asText());
+    assertTrue(json.path("error").path("message").asText().contains("nowhere_9"), stdout());
+    assertTrue(json.path("verdict").isNull(), stdout());
+    assertEquals(1, stderr().lines().count(), stderr());
+
+    out.reset();
+    assertEquals(ExitCodes.BAD_INPUT, run("status", "../etc", "--dir", dir.toString(), "--json"));
+    assertEquals(
+        "USAGE", new ObjectMapper().readTree(stdout()).path("error").path("kind").asText());
   }
 
   @Test
