@@ -12,9 +12,6 @@ import dev.scenegate.pipeline.StageRecord;
 import dev.scenegate.pipeline.StageStatus;
 import dev.scenegate.pipeline.Transition;
 import dev.scenegate.pipeline.Verdict;
-import dev.scenegate.storage.GcsClients;
-import dev.scenegate.storage.GcsConfig;
-import dev.scenegate.storage.GcsObjectStore;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectStore;
 import java.io.IOException;
@@ -56,7 +53,8 @@ public final class StatusCommand implements Command {
         SCENE_ID            the scene (scenes/<SCENE_ID>/ in the bucket)
 
         options:
-          --bucket B        the state bucket on Cloud Storage (STORAGE_EMULATOR_HOST honoured)
+          --bucket B        the state bucket on Cloud Storage, B or gs://B (STORAGE_EMULATOR_HOST
+                            honoured)
           --dir DIR         a local folder acting as the bucket (local mode)
           --state-prefix P  folder of the state documents (default _scenegate/state/)
           --json            print the state summary as one JSON object on one line (on exit 2:
@@ -115,7 +113,7 @@ public final class StatusCommand implements Command {
     if ((bucket == null) == (dir == null)) {
       throw CliException.usage("give exactly one of --bucket B or --dir DIR");
     }
-    ObjectStore store = bucket != null ? gcs(bucket, console) : local(dir);
+    ObjectStore store = bucket != null ? GcsTargets.bucket(bucket, console) : local(dir);
     SceneStateStore states =
         new SceneStateStore(store, args.value("state-prefix", SceneStateStore.DEFAULT_PREFIX));
     String where = store.describe(states.objectName(sceneId));
@@ -156,18 +154,6 @@ public final class StatusCommand implements Command {
       return ExitCodes.FAILED;
     }
     return ExitCodes.OK;
-  }
-
-  private static ObjectStore gcs(String bucket, Console console) throws CliException {
-    if (bucket.isBlank() || bucket.contains("/")) {
-      throw CliException.usage("--bucket takes a bucket name, got '" + Main.oneLine(bucket) + "'");
-    }
-    try {
-      return new GcsObjectStore(
-          GcsClients.storage(GcsConfig.fromEnvironment(console.env())), bucket);
-    } catch (RuntimeException e) {
-      throw CliException.usage("cannot reach Cloud Storage: " + Main.describe(e));
-    }
   }
 
   private static ObjectStore local(String dir) throws CliException {

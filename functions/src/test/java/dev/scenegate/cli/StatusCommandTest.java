@@ -180,6 +180,15 @@ class StatusCommandTest {
   }
 
   @Test
+  void anInvalidBucketNameIsUsageWithoutAnyNetworkCall() {
+    for (String bucket : List.of("Bad Bucket!", "gs://", "a/b", "x")) {
+      err.reset();
+      assertEquals(ExitCodes.BAD_INPUT, run("status", "kitchen_001", "--bucket", bucket), bucket);
+      assertTrue(stderr().contains("invalid bucket name"), stderr());
+    }
+  }
+
+  @Test
   void helpExitsZero() {
     assertEquals(ExitCodes.OK, run("status", "--help"));
     assertTrue(stdout().contains("usage: scenegate status"));
