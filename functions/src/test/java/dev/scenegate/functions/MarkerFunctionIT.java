@@ -432,6 +432,56 @@ class MarkerFunctionIT {
     assertTrue(log.contains("undecodable event acknowledged"), log);
   }
 
+  /** Poison on the wire is answered 2xx (acknowledged), never an error the platform retries. */
+  @Test
+  void hostileBodiesAndNonFinalizeNotificationsAreAcknowledged() throws Exception {
+    SceneFixture scene = scene("hostile").writeAllPassing();
+    Trigger marker = scene.marker("usd/.usd_complete");
+    String name = marker.object();
+    List<String> bodies =
+        List.of(
+            "",
+            "not json",
+            "[]",
+            "\"text\"",
+            "{}",
+            "{\"bucket\":\"" + bucket + "\",\"name\":\"" + name + "\"}",
+            "{\"bucket\":\"" + bucket + "\",\"name\":\"" + name + "\",\"generation\":\"x\"}",
+            "{\"bucket\":\"" + bucket + "\",\"generation\":\"5\"}",
+            "{\"name\":\"" + name + "\",\"generation\":\"5\"}",
+            "{\"bucket\":\"" + bucket + "\",\"name\":\"" + name + "\",\"generation\":\"0\"}",
+            "{".repeat(5000),
+            "{\"bucket\":\"" + bucket + "\",\"name\":\"" + "x".repeat(2 << 20) + "\"}");
+    for (String body : bodies) {
+      HttpResponse<String> response =
+          function.postBinary(
+              UUID.randomUUID().toString(),
+              StorageEvents.FINALIZED,
+              CloudEvents.source(marker),
+              null,
+              body);
+      assertEquals(200, response.statusCode(), body.length() > 80 ? body.substring(0, 80) : body);
+    }
+    for (String eventType : List.of("OBJECT_DELETE", "OBJECT_METADATA_UPDATE", "OBJECT_ARCHIVE")) {
+      HttpResponse<String> response =
+          function.postStructured(
+              CloudEvents.pubSubWrapped(
+                  CloudEvents.objectResource(marker, 0).toString().getBytes(StandardCharsets.UTF_8),
+                  Map.of(
+                      "eventType", eventType,
+                      "payloadFormat", "JSON_API_V1",
+                      "bucketId", bucket,
+                      "objectId", name,
+                      "objectGeneration", Long.toString(marker.generation()))));
+      assertEquals(200, response.statusCode(), eventType);
+    }
+    Trigger deep = scene.marker("x/assets/.regen3d_complete");
+    deliver(deep);
+    assertTrue(
+        new SceneStateStore(store, SceneStateStore.DEFAULT_PREFIX).find(scene.sceneId()).isEmpty(),
+        "nothing was processed for the scene");
+  }
+
   /**
    * A transient fault on the wire: with its stage-events topic missing, the function answers the
    * finalize event with a non-2xx status (so the platform redelivers) after writing the state; the
