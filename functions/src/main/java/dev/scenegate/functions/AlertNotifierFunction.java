@@ -5,12 +5,12 @@ import dev.scenegate.alerts.AlertNotifier;
 import dev.scenegate.alerts.InvalidAlertException;
 import dev.scenegate.alerts.NotifierConfig;
 import dev.scenegate.logging.JsonLog;
+import dev.scenegate.metrics.FunctionMetrics;
 import dev.scenegate.storage.GcsClients;
 import dev.scenegate.storage.GcsConfig;
 import dev.scenegate.storage.GcsObjectStore;
 import dev.scenegate.storage.ObjectStore;
 import io.cloudevents.CloudEvent;
-import io.micrometer.core.instrument.Metrics;
 import java.util.Map;
 
 /**
@@ -51,7 +51,7 @@ public final class AlertNotifierFunction implements CloudEventsFunction {
             : new GcsObjectStore(
                 GcsClients.storage(GcsConfig.fromEnvironment(env)), config.stateBucket());
     LOG.info("alert notifier ready", "config", config.toString());
-    return AlertNotifier.create(config, ledgerStore, Metrics.globalRegistry);
+    return AlertNotifier.create(config, ledgerStore, FunctionMetrics.registry(env));
   }
 
   @Override
