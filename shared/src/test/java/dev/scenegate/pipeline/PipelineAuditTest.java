@@ -20,6 +20,7 @@ import dev.scenegate.storage.Precondition;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -210,6 +211,93 @@ class PipelineAuditTest {
     assertEquals(StageStatus.PASSED, state.stage(Stage.REGEN3D).status(), label);
     assertEquals(StageStatus.FAILED, state.stage(Stage.EPISODES).status(), label);
     assertEquals(Verdict.FAILED, state.verdict(), label);
+  }
+
+  // ---- poison ----
+
+  private static final List<String> JSON_FRAGMENTS =
+      List.of(
+          "{",
+          "}",
+          "[",
+          "]",
+          ":",
+          ",",
+          "null",
+          "true",
+          "false",
+          "-0",
+          "1e999",
+          "0.85",
+          "99999999999999999999999",
+          "\"\"",
+          "\"../x\"",
+          "\"\\u0000\"",
+          "\"" + "a".repeat(64) + "\"",
+          "\"schema_version\"",
+          "\"1.0\"",
+          "\"files\"",
+          "\"sha256\"",
+          "\"size_bytes\"",
+          "\"use_geniesim\"",
+          "\"summary\"",
+          "\"pass_rate\"",
+          "\"average_score\"",
+          "\"physics_validation\"",
+          "\"physx_used\"",
+          "\"can_proceed\"",
+          "\"blocking_failures\"",
+          "\"results\"",
+          "\"quality\"",
+          "\"threshold\"",
+          "\"episodes\"",
+          "\"passed_validation\"",
+          "\"source_assets\"",
+          "\"recommended_use\"",
+          "\"mock\"");
+
+  /**
+   * Manifests, reports and config.json made of random JSON fragments: every delivery returns
+   * (failed stages, alerts), none throws, so none would be retried forever.
+   */
+  @Test
+  void hostileContentNeverMakesADeliveryThrow() throws Exception {
+    JsonLog.threshold(Severity.WARNING); // hundreds of deliveries
+    try {
+      for (long seed = 1; seed <= 40; seed++) {
+        Random random = new Random(seed);
+        HandlerHarness h = new HandlerHarness(dir.resolve("poison-" + seed), "poison_" + seed);
+        h.scene.writeAllPassing();
+        for (String file :
+            List.of(
+                "source_checksums.json",
+                "assets/source_checksums.json",
+                "config.json",
+                "episodes/quality/validation_report.json",
+                "episode-generation-job/quality_gate_report.json",
+                "episodes/import_manifest.json",
+                "geniesim/export_manifest.json",
+                "episodes/e1/quality_certificate.json")) {
+          if (random.nextInt(3) == 0) {
+            StringBuilder content = new StringBuilder();
+            for (int i = random.nextInt(40); i > 0; i--) {
+              content.append(JSON_FRAGMENTS.get(random.nextInt(JSON_FRAGMENTS.size())));
+            }
+            h.scene.put(file, content.toString().getBytes(StandardCharsets.UTF_8));
+          }
+        }
+        for (Trigger t : h.scene.allMarkers()) {
+          try {
+            h.deliver(t);
+          } catch (IOException | RuntimeException e) {
+            throw new AssertionError("seed " + seed + ": " + t.object() + " threw", e);
+          }
+        }
+        assertTrue(h.state().outbox().isEmpty(), "seed " + seed);
+      }
+    } finally {
+      JsonLog.threshold(Severity.INFO);
+    }
   }
 
   // ---- routing ----
