@@ -19,6 +19,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -179,8 +181,17 @@ public final class StatusCommand implements Command {
     for (Transition t : state.e2eHistory()) {
       all.add(transition("e2e", t));
     }
-    all.sort(Comparator.comparing((ObjectNode n) -> n.path("at").asText("")).reversed());
+    // By instant, not by text: Instant.toString() drops trailing zero groups of the fraction.
+    all.sort(Comparator.comparing((ObjectNode n) -> instant(n.path("at").asText(""))).reversed());
     return all.subList(0, Math.min(RECENT, all.size()));
+  }
+
+  private static Instant instant(String at) {
+    try {
+      return Instant.parse(at);
+    } catch (DateTimeParseException e) {
+      return Instant.MIN;
+    }
   }
 
   private static ObjectNode transition(String stage, Transition t) {

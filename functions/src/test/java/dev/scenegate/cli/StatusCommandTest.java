@@ -9,6 +9,7 @@ import dev.scenegate.pipeline.MarkerConfig;
 import dev.scenegate.pipeline.MarkerHandler;
 import dev.scenegate.pipeline.RecordingPublisher;
 import dev.scenegate.pipeline.SceneFixture;
+import dev.scenegate.pipeline.SceneState;
 import dev.scenegate.pipeline.Trigger;
 import dev.scenegate.storage.LocalObjectStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -186,6 +187,23 @@ class StatusCommandTest {
       assertEquals(ExitCodes.BAD_INPUT, run("status", "kitchen_001", "--bucket", bucket), bucket);
       assertTrue(stderr().contains("invalid bucket name"), stderr());
     }
+  }
+
+  @Test
+  void recentHistoryIsNewestFirstWhateverTheTimestampPrecision() throws Exception {
+    // Instant.toString() drops trailing zero groups: "…:05Z", "…:05.500Z", "…:05.500250Z".
+    String doc =
+        "{\"schema_version\":\"1.0\",\"scene_id\":\"k\",\"stages\":{"
+            + "\"usd\":{\"status\":\"passed\",\"history\":["
+            + "{\"from\":\"pending\",\"to\":\"failed\",\"at\":\"2026-01-01T00:00:05Z\"},"
+            + "{\"from\":\"failed\",\"to\":\"passed\",\"at\":\"2026-01-01T00:00:05.500Z\"}]},"
+            + "\"dwm\":{\"status\":\"passed\",\"history\":["
+            + "{\"from\":\"pending\",\"to\":\"passed\",\"at\":\"2026-01-01T00:00:05.500250Z\"}]}"
+            + "}}";
+    SceneState state = SceneState.fromJson(new ObjectMapper().readTree(doc));
+    assertEquals(
+        List.of("2026-01-01T00:00:05.500250Z", "2026-01-01T00:00:05.500Z", "2026-01-01T00:00:05Z"),
+        StatusCommand.recentHistory(state).stream().map(n -> n.path("at").asText()).toList());
   }
 
   @Test
