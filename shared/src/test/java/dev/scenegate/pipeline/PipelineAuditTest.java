@@ -17,6 +17,7 @@ import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.Precondition;
+import dev.scenegate.testing.ForwardingObjectStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
@@ -573,6 +574,62 @@ class PipelineAuditTest {
     }
     assertTrue(perId.values().stream().allMatch(n -> n == 1), perId.toString());
     assertNotEquals(0, perId.size());
+  }
+
+  // ---- own writes ----
+
+  /**
+   * Every state write carries a generation precondition; scenegate writes nothing but its state and
+   * {@code .failed} markers; and each of its writes, fed back as a finalize event, is dismissed.
+   */
+  @Test
+  void ownWritesArePreconditionedStateOrFailedMarkersAndNeverTriggerWork() throws Exception {
+    List<String> writes = new ArrayList<>();
+    LocalObjectStore local = new LocalObjectStore(dir);
+    ObjectStore recording =
+        new ForwardingObjectStore(local) {
+          @Override
+          public ObjectInfo write(
+              String name,
+              byte[] data,
+              String contentType,
+              Map<String, String> metadata,
+              Precondition precondition)
+              throws IOException {
+            if (metadata.containsKey("scenegate")) {
+              writes.add(precondition.kind() + " " + name);
+            }
+            return super.write(name, data, contentType, metadata, precondition);
+          }
+        };
+    HandlerHarness h = new HandlerHarness(recording, "own_writes", Map.of("VERIFY_THREADS", "1"));
+    h.scene.writeAllPassing();
+    h.scene.corruptAsset();
+    h.scene.writeEpisodeReports(false);
+    for (Trigger t : h.scene.allMarkers()) {
+      h.deliver(t);
+    }
+    h.scene.restoreAssets();
+    h.deliver("assets/.regen3d_complete");
+    h.deliver("usd/.usd_complete");
+
+    assertFalse(writes.isEmpty());
+    for (String write : writes) {
+      String kind = write.substring(0, write.indexOf(' '));
+      String name = write.substring(write.indexOf(' ') + 1);
+      if (name.equals("_scenegate/state/own_writes.json")) {
+        assertTrue(Set.of("DOES_NOT_EXIST", "GENERATION_MATCH").contains(kind), write);
+      } else {
+        assertTrue(name.startsWith("scenes/own_writes/") && name.endsWith("/.failed"), write);
+      }
+      ObjectInfo info = local.stat(name).orElse(null);
+      long generation = info == null ? 1 : info.generation();
+      assertEquals(
+          MarkerHandler.Outcome.DISMISSED,
+          h.deliver(Trigger.of(local.bucket(), name, generation)).outcome(),
+          name);
+    }
+    assertEquals(1, writes.stream().filter(w -> w.startsWith("DOES_NOT_EXIST ")).count());
   }
 
   // ---- state document ----
