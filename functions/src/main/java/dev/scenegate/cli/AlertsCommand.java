@@ -89,6 +89,9 @@ public final class AlertsCommand implements Command {
     if (positional.size() > 1) {
       throw CliException.usage("unexpected argument '" + positional.get(1) + "'");
     }
+    // Every argument is checked before the subscription is resolved or anything is dialled.
+    int max = args.positiveInt("max", 0, 1_000_000);
+    Duration wait = Duration.ofSeconds(args.positiveInt("wait", 10, 86_400));
     String given = args.value("subscription");
     if (given == null || given.isBlank()) {
       throw CliException.usage("--subscription is required");
@@ -96,8 +99,6 @@ public final class AlertsCommand implements Command {
     PubSubConfig pubSub = PubSubConfig.fromEnvironment(console.env());
     String emulator = pubSub.emulatorHost();
     String path = subscriptionPath(given.strip(), args.value("project"), pubSub.projectId());
-    int max = args.positiveInt("max", 0, 1_000_000);
-    Duration wait = Duration.ofSeconds(args.positiveInt("wait", 10, 86_400));
     boolean follow = args.flag("follow");
     boolean json = args.flag("json");
 

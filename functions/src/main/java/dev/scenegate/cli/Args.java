@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Parsed command-line arguments. Options are {@code --name}, {@code --name value} or {@code
  * --name=value}; everything else is positional; {@code --} ends options. Only declared options are
- * accepted, so a typo is a usage error rather than a silently ignored flag.
+ * accepted, so a typo is a usage error rather than a silently ignored flag. An empty string is
+ * never a value: as a path it would silently mean the current folder.
  */
 public final class Args {
   private final List<String> positional;
@@ -40,6 +41,10 @@ public final class Args {
     for (int i = 0; i < raw.size(); i++) {
       String arg = raw.get(i);
       if (optionsEnded || !arg.startsWith("-") || arg.equals("-")) {
+        if (arg.isEmpty()) {
+          // An empty path would mean the current folder, an empty id nothing: never what was meant.
+          throw CliException.usage("empty argument \"\" (give a value)");
+        }
         positional.add(arg);
         continue;
       }
@@ -73,6 +78,9 @@ public final class Args {
             throw CliException.usage("--" + name + " needs a value");
           }
           value = raw.get(++i);
+        }
+        if (value.isEmpty()) {
+          throw CliException.usage("--" + name + " needs a value, got an empty string");
         }
         if (values.containsKey(name)) {
           throw CliException.usage("--" + name + " given twice");

@@ -25,18 +25,19 @@ import dev.scenegate.events.LocalEventPublisher;
 import dev.scenegate.events.PubSubConfig;
 import dev.scenegate.events.PubSubEventPublisher;
 import dev.scenegate.events.Topic;
+import dev.scenegate.storage.BucketNames;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.verify.Verifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -193,7 +194,7 @@ public final class BackfillCommand implements Command {
     ObjectStore store = store(given, console);
     CheckpointStore checkpoints =
         args.value("checkpoint") != null
-            ? new FileCheckpointStore(localPath(args.value("checkpoint"), "--checkpoint"))
+            ? new FileCheckpointStore(localFile(args.value("checkpoint"), "--checkpoint"))
             : new ObjectCheckpointStore(store, Checkpoint.objectName(shard));
 
     try (EventPublisher alerts = alerts(args, console, dryRun);
@@ -255,7 +256,11 @@ public final class BackfillCommand implements Command {
           printTable(console.out(), summary);
         }
         console.out().flush();
-        return summary.hasFindings() ? ExitCodes.FAILED : ExitCodes.OK;
+        if (!summary.hasFindings()) {
+          return ExitCodes.OK;
+        }
+        console.err().println("scenegate backfill: " + findings(summary.total()));
+        return ExitCodes.FAILED;
       } finally {
         // After the summary is out: a SIGTERM'd JVM halts as soon as the hook returns.
         ended.countDown();
@@ -266,6 +271,21 @@ public final class BackfillCommand implements Command {
         }
       }
     }
+  }
+
+  /** Why the run exits 1, on one line (the details are in the summary and the drift log). */
+  static String findings(Counts total) {
+    List<String> parts = new java.util.ArrayList<>();
+    if (total.driftEvents() > 0) {
+      parts.add(total.driftEvents() + " drift event(s)");
+    }
+    if (total.skippedUnreadable() > 0) {
+      parts.add(total.skippedUnreadable() + " object(s) could not be read");
+    }
+    if (total.skippedAlertFailed() > 0) {
+      parts.add(total.skippedAlertFailed() + " drift alert(s) could not be sent");
+    }
+    return String.join(", ", parts) + " (see the summary)";
   }
 
   // ---- arguments ----
@@ -324,8 +344,9 @@ public final class BackfillCommand implements Command {
       int slash = rest.indexOf('/');
       String bucket = slash < 0 ? rest : rest.substring(0, slash);
       String prefix = slash < 0 ? "" : rest.substring(slash + 1);
-      if (!GcsTargets.validBucketName(bucket)) {
-        throw CliException.usage("not a bucket name in " + given);
+      Optional<String> badBucket = BucketNames.problem(bucket);
+      if (badBucket.isPresent()) {
+        throw CliException.usage("not a bucket name in " + given + ": " + badBucket.get());
       }
       if (!(prefix.isEmpty() || prefix.equals("scenes") || prefix.equals("scenes/"))) {
         throw CliException.usage(
@@ -354,11 +375,16 @@ public final class BackfillCommand implements Command {
   }
 
   private static Path localPath(String given, String what) throws CliException {
-    try {
-      return Path.of(given).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
-      throw CliException.usage(what + ": invalid path " + given);
+    return LocalPaths.of(given, what);
+  }
+
+  /** A file option's path; a folder there would only fail later, without naming the option. */
+  private static Path localFile(String given, String what) throws CliException {
+    Path path = localPath(given, what);
+    if (Files.isDirectory(path)) {
+      throw CliException.usage(what + " is a folder, not a file: " + path);
     }
+    return path;
   }
 
   /** Pub/Sub when asked for (options or CHECKSUM_ALERTS_TOPIC), else JSON lines locally. */
@@ -389,7 +415,7 @@ public final class BackfillCommand implements Command {
     }
     if (args.value("alerts-file") != null) {
       return new LocalEventPublisher(
-          localPath(args.value("alerts-file"), "--alerts-file"), null, Clock.systemUTC());
+          localFile(args.value("alerts-file"), "--alerts-file"), null, Clock.systemUTC());
     }
     return new LocalEventPublisher(null, console.err(), Clock.systemUTC());
   }

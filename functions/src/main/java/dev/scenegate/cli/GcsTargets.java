@@ -3,11 +3,12 @@ package dev.scenegate.cli;
 import com.google.cloud.BaseServiceException;
 import com.google.cloud.storage.Storage;
 import dev.scenegate.manifest.ChecksumManifest;
+import dev.scenegate.storage.BucketNames;
 import dev.scenegate.storage.GcsClients;
 import dev.scenegate.storage.GcsConfig;
 import dev.scenegate.storage.GcsObjectStore;
 import dev.scenegate.storage.ObjectStore;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * Resolves {@code gs://bucket/prefix} targets: a prefix ending in {@code .json} names the manifest
@@ -18,9 +19,6 @@ import java.util.regex.Pattern;
  * command reaches a bucket through the GCS adapter.
  */
 final class GcsTargets {
-  /** Bucket naming rules of Cloud Storage (lowercase; dots allow up to 222 characters). */
-  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
-
   private GcsTargets() {}
 
   /** A parsed {@code gs://} URI: bucket and the manifest object's name. */
@@ -29,11 +27,6 @@ final class GcsTargets {
   static Target resolve(String given, Console console) throws CliException {
     GcsLocation location = parse(given);
     return new Target(given, open(location.bucket(), console), location.manifestObject());
-  }
-
-  /** Cloud Storage's bucket naming rules (lowercase; dots allow up to 222 characters). */
-  static boolean validBucketName(String bucket) {
-    return BUCKET.matcher(bucket).matches() && !bucket.contains("..");
   }
 
   /** {@code bucket} through the GCS adapter, reached as the console's environment says. */
@@ -56,8 +49,9 @@ final class GcsTargets {
     if (bucket.isEmpty()) {
       throw invalid(given, "no bucket");
     }
-    if (!validBucketName(bucket)) {
-      throw invalid(given, "invalid bucket name '" + bucket + "'");
+    Optional<String> badBucket = BucketNames.problem(bucket);
+    if (badBucket.isPresent()) {
+      throw invalid(given, "invalid bucket name '" + bucket + "': " + badBucket.get());
     }
     while (prefix.endsWith("/")) {
       prefix = prefix.substring(0, prefix.length() - 1);
@@ -103,8 +97,10 @@ final class GcsTargets {
     if (bucket.endsWith("/")) {
       bucket = bucket.substring(0, bucket.length() - 1);
     }
-    if (!validBucketName(bucket)) {
-      throw CliException.usage("invalid bucket name '" + Main.oneLine(name) + "'");
+    Optional<String> badBucket = BucketNames.problem(bucket);
+    if (badBucket.isPresent()) {
+      throw CliException.usage(
+          "invalid bucket name '" + Main.oneLine(name) + "': " + badBucket.get());
     }
     Storage storage = storage(console);
     try {

@@ -40,9 +40,18 @@ public final class Main {
             new dev.scenegate.devstack.DevStackCommand()));
   }
 
+  /** The registered commands, in help order. */
+  List<Command> commands() {
+    return List.copyOf(commands.values());
+  }
+
   public static void main(String[] argv) {
     JsonLog.defaultThreshold(Severity.WARNING);
-    quietLibraryLogging();
+    boolean debug =
+        "DEBUG".equalsIgnoreCase(String.valueOf(System.getenv("SCENEGATE_LOG_LEVEL")).trim());
+    // stderr is one line per failure for people: no stack traces unless asked for with DEBUG.
+    JsonLog.stackTraces(debug);
+    quietLibraryLogging(debug);
     int code = standard().run(Arrays.asList(argv), Console.system());
     System.out.flush();
     System.exit(code);
@@ -56,9 +65,8 @@ public final class Main {
    * handler writes INFO lines to stderr; a command's stderr is one line per failure. Left alone
    * when SCENEGATE_LOG_LEVEL asks for DEBUG.
    */
-  private static void quietLibraryLogging() {
-    String level = System.getenv("SCENEGATE_LOG_LEVEL");
-    if (level == null || !level.trim().equalsIgnoreCase("DEBUG")) {
+  private static void quietLibraryLogging(boolean debug) {
+    if (!debug) {
       JUL_ROOT.setLevel(java.util.logging.Level.OFF);
     }
   }
@@ -163,11 +171,14 @@ public final class Main {
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 
-  /** Collapses a message onto one line so stderr stays one line per failure. */
+  /**
+   * Collapses a message onto one line so stderr stays one line per failure. Only line breaks and
+   * tabs are touched: spaces are kept, since the text may quote an argument ('kitchen_001 ').
+   */
   public static String oneLine(String message) {
     if (message == null) {
       return "";
     }
-    return message.replaceAll("[\\r\\n\\t]+", " ").strip();
+    return message.replaceAll("^[\\r\\n\\t]+|[\\r\\n\\t]+$", "").replaceAll("[\\r\\n\\t]+", " ");
   }
 }

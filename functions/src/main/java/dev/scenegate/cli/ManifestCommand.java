@@ -7,11 +7,12 @@ import dev.scenegate.manifest.ManifestInvalidException;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.PathEscapesException;
 import dev.scenegate.verify.Verifier;
+import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -41,7 +42,8 @@ public final class ManifestCommand implements Command {
         when it sits in DIR (the default --out).
 
         options:
-          --out FILE   where to write (default: DIR/source_checksums.json)
+          --out FILE   where to write (default: DIR/source_checksums.json); a pipe or
+                       device such as /dev/stdout is written in place
           --threads N  files hashed in parallel, 1..256 (default: available cores)
 
         exit codes: 0 written, 2 bad input (no such folder, nothing to list, a name a
@@ -58,17 +60,11 @@ public final class ManifestCommand implements Command {
   public int run(Args args, Console console) throws Exception {
     String given = args.expectPositional(1, "DIR").get(0);
     int threads = args.positiveInt("threads", Verifier.defaultThreads(), 256);
-    Path dir;
-    Path out;
-    try {
-      dir = Path.of(given).toAbsolutePath().normalize();
-      out =
-          args.value("out") == null
-              ? dir.resolve(ChecksumManifest.FILE_NAME)
-              : Path.of(args.value("out")).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
-      throw CliException.usage("invalid path: " + e.getInput());
-    }
+    Path dir = LocalPaths.of(given, "DIR");
+    Path out =
+        args.value("out") == null
+            ? dir.resolve(ChecksumManifest.FILE_NAME)
+            : LocalPaths.of(args.value("out"), "--out");
     if (!Files.isDirectory(dir)) {
       throw CliException.usage((Files.exists(dir) ? "not a folder: " : "no such folder: ") + given);
     }
@@ -86,6 +82,15 @@ public final class ManifestCommand implements Command {
     } catch (ManifestInvalidException | PathEscapesException e) {
       throw new CliException(ExitCodes.BAD_INPUT, "MANIFEST_INVALID", e.getMessage());
     }
+    byte[] written = ManifestCodec.write(manifest);
+    if (Files.exists(out) && !Files.isRegularFile(out)) {
+      // A pipe or device (/dev/stdout, a FIFO) is written in place: moving a file over it would
+      // replace the node itself. The bytes are the output, so nothing else goes to stdout.
+      try (OutputStream stream = Files.newOutputStream(out, StandardOpenOption.WRITE)) {
+        stream.write(written);
+      }
+      return ExitCodes.OK;
+    }
     if (out.getParent() != null) {
       Files.createDirectories(out.getParent());
     }
@@ -93,7 +98,7 @@ public final class ManifestCommand implements Command {
     // The temporary name starts with '.', so a concurrent manifest run never lists it.
     Path tmp = out.resolveSibling("." + out.getFileName() + "." + ProcessHandle.current().pid());
     try {
-      Files.write(tmp, ManifestCodec.write(manifest));
+      Files.write(tmp, written);
       try {
         Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

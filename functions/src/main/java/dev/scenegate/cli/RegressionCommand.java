@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -110,13 +109,15 @@ public final class RegressionCommand implements Command {
       if (args.value("dataset-dir") == null) {
         throw CliException.usage("missing --dataset-dir DIR");
       }
-      dir = path(args.value("dataset-dir"));
+      dir = path(args.value("dataset-dir"), "--dataset-dir");
       baseline =
-          args.value("baseline") == null ? dir.resolve(BASELINE) : path(args.value("baseline"));
+          args.value("baseline") == null
+              ? dir.resolve(BASELINE)
+              : path(args.value("baseline"), "--baseline");
       thresholds =
           args.value("thresholds") == null
               ? dir.resolve(THRESHOLDS)
-              : path(args.value("thresholds"));
+              : path(args.value("thresholds"), "--thresholds");
       if (!Files.isDirectory(dir)) {
         throw new CliException(
             ExitCodes.BAD_INPUT, "DIR_NOT_FOUND", "no such folder: " + args.value("dataset-dir"));
@@ -194,12 +195,8 @@ public final class RegressionCommand implements Command {
     }
   }
 
-  private static Path path(String given) throws CliException {
-    try {
-      return Path.of(given).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
-      throw CliException.usage("invalid path " + Main.oneLine(given));
-    }
+  private static Path path(String given, String what) throws CliException {
+    return LocalPaths.of(given, what);
   }
 
   static ObjectNode toJson(
@@ -222,7 +219,7 @@ public final class RegressionCommand implements Command {
     root.put("mode", mode);
     ObjectNode metrics = root.putObject("metrics");
     if (result != null) {
-      result.metrics().forEach(metrics::put);
+      result.metrics().forEach((name, value) -> DriftGuard.putMetric(metrics, name, value));
     }
     ArrayNode rows = root.putArray("comparisons");
     ArrayNode drifted = root.putArray("drifted");
@@ -230,8 +227,8 @@ public final class RegressionCommand implements Command {
       for (DriftGuard.Comparison c : comparisons) {
         ObjectNode row = rows.addObject();
         row.put("metric", c.metric());
-        row.put("baseline", c.baseline());
-        row.put("current", c.current());
+        DriftGuard.putMetric(row, "baseline", c.baseline());
+        DriftGuard.putMetric(row, "current", c.current());
         row.put("delta", c.delta());
         row.put("allowed", c.allowed());
         row.put("drifted", c.drifted());

@@ -4,7 +4,6 @@ import dev.scenegate.scene.SceneIds;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectStore;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -41,12 +40,7 @@ final class SceneTarget {
     if (bucket != null) {
       return GcsTargets.bucket(bucket, console);
     }
-    Path path;
-    try {
-      path = Path.of(dir).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
-      throw CliException.usage("invalid path " + Main.oneLine(dir));
-    }
+    Path path = LocalPaths.of(dir, "--dir");
     if (!Files.isDirectory(path)) {
       throw new CliException(ExitCodes.BAD_INPUT, "DIR_NOT_FOUND", "no such folder: " + dir);
     }

@@ -7,10 +7,15 @@ import dev.scenegate.pipeline.MarkerRef;
 import dev.scenegate.pipeline.SceneState;
 import dev.scenegate.pipeline.SceneStateStore;
 import dev.scenegate.pipeline.StageRecord;
+import dev.scenegate.pipeline.StageStatus;
 import dev.scenegate.pipeline.Transition;
+import dev.scenegate.pipeline.Verdict;
 import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.ObjectStore;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,13 +50,16 @@ public final class StatusCommand implements Command {
         SCENE_ID            the scene (scenes/<SCENE_ID>/ in the bucket)
 
         options:
-          --bucket B        the state bucket on Cloud Storage (name or gs://name;
-                            STORAGE_EMULATOR_HOST honoured)
+          --bucket B        the state bucket on Cloud Storage, B or gs://B (STORAGE_EMULATOR_HOST
+                            honoured)
           --dir DIR         a local folder acting as the bucket (local mode)
           --state-prefix P  folder of the state documents (default _scenegate/state/)
-          --json            print the state summary as one JSON object
+          --json            print the state summary as one JSON object on one line (on exit 2:
+                            {"scene_id", "verdict": null, "error": {"kind", "message"}})
 
-        exit codes: 0 the scene has a state, 2 no such scene state or bad input
+        exit codes: 0 the scene has a state and its verdict is not failed (pending, running,
+                    passed), 1 the verdict is failed, 2 no such scene state, an unreadable one,
+                    or bad input
         """;
   }
 
@@ -67,21 +75,65 @@ public final class StatusCommand implements Command {
 
   @Override
   public int run(Args args, Console console) throws Exception {
+    boolean json = args.flag("json");
+    try {
+      return show(args, console, json);
+    } catch (CliException e) {
+      if (!json) {
+        throw e;
+      }
+      // With --json a failure is one JSON object too, as with verify and check.
+      ObjectNode root = JSON.createObjectNode();
+      root.put("scene_id", args.positional().isEmpty() ? null : args.positional().get(0));
+      root.putNull("verdict");
+      root.set("error", e.toJson());
+      console.out().println(root);
+      console.err().println("scenegate status: " + Main.oneLine(e.getMessage()));
+      return e.exitCode();
+    }
+  }
+
+  private int show(Args args, Console console, boolean json) throws Exception {
     String sceneId = SceneTarget.sceneId(args.expectPositional(1, "SCENE_ID").get(0));
     ObjectStore store = SceneTarget.store(args, console);
     SceneStateStore states =
         new SceneStateStore(store, args.value("state-prefix", SceneStateStore.DEFAULT_PREFIX));
     String where = store.describe(states.objectName(sceneId));
-    Optional<SceneStateStore.Loaded> loaded = states.find(sceneId);
+    Optional<SceneStateStore.Loaded> loaded;
+    try {
+      loaded = states.inspect(sceneId);
+    } catch (SceneState.StateCorruptException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "STATE_UNREADABLE", e.getMessage());
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "STORAGE_ERROR", Main.describe(e));
+    }
     if (loaded.isEmpty()) {
       throw new CliException(
           ExitCodes.BAD_INPUT, "NOT_FOUND", "no state for scene " + sceneId + " at " + where);
     }
     SceneState state = loaded.get().state();
-    if (args.flag("json")) {
-      console.out().println(toJson(state, where).toPrettyString());
+    if (json) {
+      console.out().println(toJson(state, where));
     } else {
       printTable(console.out(), state, where, true);
+    }
+    if (state.verdict() == Verdict.FAILED) {
+      // DESIGN: exit 1 is a verification or gate failure, as `check` and `local --once` report it.
+      List<String> failed = new ArrayList<>();
+      for (Stage stage : Stage.values()) {
+        if (state.stage(stage).status() == StageStatus.FAILED) {
+          failed.add(stage.wireName());
+        }
+      }
+      console
+          .err()
+          .println(
+              "scenegate status: FAIL "
+                  + sceneId
+                  + ": verdict failed (failed: "
+                  + String.join(", ", failed)
+                  + ")");
+      return ExitCodes.FAILED;
     }
     return ExitCodes.OK;
   }
@@ -97,8 +149,17 @@ public final class StatusCommand implements Command {
     for (Transition t : state.e2eHistory()) {
       all.add(transition("e2e", t));
     }
-    all.sort(Comparator.comparing((ObjectNode n) -> n.path("at").asText("")).reversed());
+    // By instant, not by text: Instant.toString() drops trailing zero groups of the fraction.
+    all.sort(Comparator.comparing((ObjectNode n) -> instant(n.path("at").asText(""))).reversed());
     return all.subList(0, Math.min(RECENT, all.size()));
+  }
+
+  private static Instant instant(String at) {
+    try {
+      return Instant.parse(at);
+    } catch (DateTimeParseException e) {
+      return Instant.MIN;
+    }
   }
 
   private static ObjectNode transition(String stage, Transition t) {
@@ -146,6 +207,7 @@ public final class StatusCommand implements Command {
     if (state.config() != null) {
       root.put("use_geniesim", state.config().useGeniesim());
     }
+    root.putNull("error");
     return root;
   }
 

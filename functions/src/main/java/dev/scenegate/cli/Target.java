@@ -4,7 +4,6 @@ import dev.scenegate.manifest.ChecksumManifest;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectStore;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -18,12 +17,7 @@ public record Target(String given, ObjectStore store, String manifestObject) {
     if (given.startsWith("gs://")) {
       return GcsTargets.resolve(given, console);
     }
-    Path path;
-    try {
-      path = Path.of(given).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
-      throw CliException.usage("invalid path '" + Main.oneLine(given) + "'");
-    }
+    Path path = LocalPaths.of(given, "TARGET");
     Path folder;
     Path manifest;
     if (Files.isDirectory(path)) {

@@ -155,7 +155,10 @@ public final class StorageEvents {
     }
     if (value.isTextual()) {
       String text = value.textValue().strip();
-      if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(Character::isDigit)) {
+      // ASCII only: Character.isDigit and Long.parseLong also take other scripts' digits.
+      if (text.isEmpty()
+          || text.length() > 19
+          || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
         return null;
       }
       try {

@@ -6,6 +6,7 @@ import dev.scenegate.manifest.ManifestCodec;
 import dev.scenegate.manifest.ManifestEntry;
 import dev.scenegate.manifest.ManifestInvalidException;
 import dev.scenegate.quality.QualityGates;
+import dev.scenegate.scene.SceneIds;
 import dev.scenegate.storage.LocalObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ public final class DemoScene {
 
   /** {@code scenes/<scene_id>/<relative>}. */
   public String object(String relative) {
-    return "scenes/" + sceneId + "/" + relative;
+    return SceneIds.folder(sceneId) + relative;
   }
 
   /** Every stage in pipeline order, each ending with its marker; every gate passes. */

@@ -2,6 +2,7 @@ package dev.scenegate.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scenegate.events.Topic;
+import dev.scenegate.scene.SceneIds;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -45,7 +46,7 @@ public final class EventLines {
     String status = event.path("status").asText("?");
     line.append(pad(status, 8));
     String trigger = event.path("trigger").path("object").asText("");
-    String prefix = "scenes/" + scene + "/";
+    String prefix = SceneIds.folder(scene);
     if (trigger.startsWith(prefix)) {
       trigger = trigger.substring(prefix.length());
     }

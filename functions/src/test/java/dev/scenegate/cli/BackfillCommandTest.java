@@ -75,6 +75,11 @@ class BackfillCommandTest {
         Map.of("CLOUD_RUN_TASK_INDEX", "x", "CLOUD_RUN_TASK_COUNT", "3"), "backfill", root);
     assertBadInput(Map.of(), "backfill", "gs://Bad_Bucket!/scenes/");
     assertBadInput(Map.of(), "backfill", "gs://bucket/scenes/kitchen_001/assets");
+    assertBadInput(Map.of(), "backfill", "gs://goog-scenes/scenes/");
+    assertBadInput(Map.of(), "backfill", "");
+    assertBadInput(Map.of(), "backfill", root, "--checkpoint", work.toString());
+    assertTrue(text(err).contains("--checkpoint is a folder"), text(err));
+    assertBadInput(Map.of(), "backfill", root, "--alerts-file", work.toString());
     assertFalse(Files.exists(bucket.resolve("_scenegate")), "bad input writes nothing");
   }
 
@@ -157,6 +162,9 @@ class BackfillCommandTest {
     }
 
     assertEquals(1, code);
+    // Exit 1 ends with its one-line reason, like every command's failure.
+    assertEquals(
+        "scenegate backfill: 1 drift event(s) (see the summary)", text(err).strip(), text(err));
     JsonNode s = JSON.readTree(text(out));
     assertEquals(1, s.path("drift_events").asLong());
     assertEquals(name, s.path("drift").get(0).path("object").asText());

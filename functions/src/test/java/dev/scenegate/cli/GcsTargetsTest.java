@@ -38,7 +38,12 @@ class GcsTargetsTest {
         "gs://bkt/./b",
         "gs://bkt/a\nb",
         "gs://bk t/a",
-        "gs://bkt..x/a"
+        "gs://bkt..x/a",
+        // Names Cloud Storage never accepts: refused before any request (no retries).
+        "gs://goog-scenes/a",
+        "gs://my-google-bucket/a",
+        "gs://192.168.0.1/a",
+        "gs://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/a"
       })
   void rejectsInvalidUrisAsUsageErrors(String uri) {
     CliException e = assertThrows(CliException.class, () -> GcsTargets.parse(uri));

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -131,6 +133,43 @@ class ManifestCommandTest {
     assertEquals(List.of("a.bin"), keys(read(out).get("files")));
   }
 
+  @Test
+  void aManifestWrittenUnderAnotherNameBesideTheStandardOneVerifiesStrictly() throws Exception {
+    write("a.bin", "a");
+    assertEquals(0, Cli.run("manifest", dir.toString()).exit());
+    Path other = dir.resolve("other.json");
+
+    assertEquals(0, Cli.run("manifest", dir.toString(), "--out", other.toString()).exit());
+    Cli verify = Cli.run("verify", other.toString(), "--strict", "--json");
+
+    assertEquals(0, verify.exit(), verify.toString());
+    assertEquals(0, verify.json().get("unlisted").size(), verify.out());
+  }
+
+  @Test
+  void outOnAPipeWritesIntoThePipeInsteadOfReplacingIt() throws Exception {
+    write("a.bin", "a");
+    Path fifo = elsewhere.resolve("pipe");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    CompletableFuture<byte[]> read =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return Files.readAllBytes(fifo);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+
+    Cli run = Cli.run("manifest", dir.toString(), "--out", fifo.toString());
+
+    assertEquals(0, run.exit(), run.toString());
+    assertEquals("", run.out(), "the manifest bytes are the output");
+    JsonNode manifest = JSON.readTree(read.get(60, TimeUnit.SECONDS));
+    assertEquals(List.of("a.bin"), keys(manifest.get("files")));
+    assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "still a pipe");
+  }
+
   private void assertBadInput(String reason, String... argv) {
     Cli run = Cli.run(argv);
     assertEquals(2, run.exit(), run.toString());
@@ -143,6 +182,8 @@ class ManifestCommandTest {
     write("file.bin", "x");
     assertBadInput("not a folder", "manifest", dir.resolve("file.bin").toString());
     assertBadInput("missing DIR", "manifest");
+    assertBadInput("empty argument", "manifest", "");
+    assertBadInput("--out needs a value", "manifest", dir.toString(), "--out", "");
     assertBadInput("unexpected argument", "manifest", dir.toString(), dir.toString());
     assertBadInput("unknown option --json", "manifest", dir.toString(), "--json");
     assertBadInput("--threads must be", "manifest", dir.toString(), "--threads", "-3");

@@ -104,6 +104,10 @@ class RegressionCommandTest {
     assertTrue(root.get("ok").asBoolean());
     assertEquals("compare", root.get("mode").asText());
     assertEquals(10, root.get("metrics").get("episode_count").asInt());
+    // Counts are JSON integers (10, not 10.0), as in the baseline file.
+    assertTrue(root.get("metrics").get("episode_count").isIntegralNumber(), root.toString());
+    assertTrue(root.get("metrics").get("checksum_files").isIntegralNumber(), root.toString());
+    assertTrue(root.get("comparisons").get(0).get("current").isIntegralNumber(), root.toString());
     assertEquals(0.2, root.get("metrics").get("collision_rate").asDouble(), 1e-12);
     assertEquals(12, root.get("comparisons").size());
     assertEquals(0, root.get("drifted").size());
@@ -203,6 +207,13 @@ class RegressionCommandTest {
     Files.delete(bundle.resolve("baseline_metrics.json"));
     assertEquals(ExitCodes.BAD_INPUT, run("--dataset-dir", bundle.toString()));
     assertTrue(stderr().contains("no baseline file"), stderr());
+
+    Path folder = bundle.resolve("episodes");
+    assertEquals(
+        ExitCodes.BAD_INPUT,
+        run("--dataset-dir", bundle.toString(), "--baseline", folder.toString()));
+    assertEquals(
+        "scenegate regression: " + folder + ": is a folder, not a baseline file\n", stderr());
   }
 
   @Test

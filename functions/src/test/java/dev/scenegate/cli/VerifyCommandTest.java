@@ -207,6 +207,10 @@ class VerifyCommandTest {
         Arguments.of("symlink out", "MANIFEST_INVALID", "entry \"obj_1/asset.glb\": resolves"),
         Arguments.of("folder as manifest", "MANIFEST_INVALID", "is not a regular file"),
         Arguments.of("missing target", "USAGE", "missing TARGET"),
+        // "" would be the current folder: never what was meant.
+        Arguments.of("empty target", "USAGE", "empty argument"),
+        // Refused before any request, so no network retries.
+        Arguments.of("impossible bucket", "USAGE", "invalid bucket name 'goog-scenes'"),
         Arguments.of("two targets", "USAGE", "unexpected argument"),
         Arguments.of("zero threads", "USAGE", "--threads must be between 1 and 256"),
         Arguments.of("huge threads", "USAGE", "--threads must be between 1 and 256"),
@@ -268,6 +272,12 @@ class VerifyCommandTest {
       }
       case "missing target" -> {
         return List.of();
+      }
+      case "empty target" -> {
+        return List.of("");
+      }
+      case "impossible bucket" -> {
+        return List.of("gs://goog-scenes/scenes/k1/assets");
       }
       case "two targets" -> {
         return List.of(target, target);

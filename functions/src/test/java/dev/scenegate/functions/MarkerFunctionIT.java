@@ -432,6 +432,121 @@ class MarkerFunctionIT {
     assertTrue(log.contains("undecodable event acknowledged"), log);
   }
 
+  /** Poison on the wire is answered 2xx (acknowledged), never an error the platform retries. */
+  @Test
+  void hostileBodiesAndNonFinalizeNotificationsAreAcknowledged() throws Exception {
+    SceneFixture scene = scene("hostile").writeAllPassing();
+    Trigger marker = scene.marker("usd/.usd_complete");
+    String name = marker.object();
+    List<String> bodies =
+        List.of(
+            "",
+            "not json",
+            "[]",
+            "\"text\"",
+            "{}",
+            "{\"bucket\":\"" + bucket + "\",\"name\":\"" + name + "\"}",
+            "{\"bucket\":\"" + bucket + "\",\"name\":\"" + name + "\",\"generation\":\"x\"}",
+            "{\"bucket\":\"" + bucket + "\",\"generation\":\"5\"}",
+            "{\"name\":\"" + name + "\",\"generation\":\"5\"}",
+            "{\"bucket\":\"" + bucket + "\",\"name\":\"" + name + "\",\"generation\":\"0\"}",
+            "{".repeat(5000),
+            "{\"bucket\":\"" + bucket + "\",\"name\":\"" + "x".repeat(2 << 20) + "\"}");
+    for (String body : bodies) {
+      HttpResponse<String> response =
+          function.postBinary(
+              UUID.randomUUID().toString(),
+              StorageEvents.FINALIZED,
+              CloudEvents.source(marker),
+              null,
+              body);
+      assertEquals(200, response.statusCode(), body.length() > 80 ? body.substring(0, 80) : body);
+    }
+    for (String eventType : List.of("OBJECT_DELETE", "OBJECT_METADATA_UPDATE", "OBJECT_ARCHIVE")) {
+      HttpResponse<String> response =
+          function.postStructured(
+              CloudEvents.pubSubWrapped(
+                  CloudEvents.objectResource(marker, 0).toString().getBytes(StandardCharsets.UTF_8),
+                  Map.of(
+                      "eventType", eventType,
+                      "payloadFormat", "JSON_API_V1",
+                      "bucketId", bucket,
+                      "objectId", name,
+                      "objectGeneration", Long.toString(marker.generation()))));
+      assertEquals(200, response.statusCode(), eventType);
+    }
+    Trigger deep = scene.marker("x/assets/.regen3d_complete");
+    deliver(deep);
+    assertTrue(
+        new SceneStateStore(store, SceneStateStore.DEFAULT_PREFIX).find(scene.sceneId()).isEmpty(),
+        "nothing was processed for the scene");
+  }
+
+  /**
+   * A transient fault on the wire: with its stage-events topic missing, the function answers the
+   * finalize event with a non-2xx status (so the platform redelivers) after writing the state; the
+   * redelivery publishes the events under the ids the state recorded, once.
+   */
+  @Test
+  void aPublishOutageIsAnErrorAnswerAndTheRedeliveryPublishesTheRecordedEventIds()
+      throws Exception {
+    PubSubEmulator pubSub = EMULATORS.pubSub();
+    String laterTopic = "stage-events-later-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> env = new HashMap<>();
+    env.putAll(EMULATORS.gcs().env());
+    env.putAll(pubSub.env());
+    env.put("GOOGLE_CLOUD_PROJECT", pubSub.projectId());
+    env.put("STAGE_EVENTS_TOPIC", laterTopic);
+    env.put("CHECKSUM_ALERTS_TOPIC", laterTopic);
+    env.put("VERIFY_THREADS", "1");
+    try (FunctionInvoker outage = FunctionInvoker.start(MarkerFunction.class, env)) {
+      SceneFixture scene = scene("outage").writeAllPassing();
+      Trigger marker = scene.marker("assets/.regen3d_complete");
+      String event = CloudEvents.structuredFinalized(marker);
+
+      HttpResponse<String> refused = outage.postStructured(event);
+      assertTrue(refused.statusCode() >= 500, refused.statusCode() + " " + outage.logTail());
+      SceneState recorded = state(scene);
+      assertEquals(StageStatus.PASSED, recorded.stage(Stage.REGEN3D).status());
+      List<String> outboxIds =
+          recorded.outbox().stream().map(dev.scenegate.pipeline.OutboxEntry::id).toList();
+      assertEquals(2, outboxIds.size(), "regen3d passed and e2e running, not yet confirmed");
+
+      pubSub.createTopicNamed(laterTopic);
+      String subscription = pubSub.createSubscription(laterTopic);
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<String> accepted = outage.postStructured(event);
+        assertEquals(200, accepted.statusCode(), outage.logTail());
+      }
+      List<String> publishedIds =
+          pubSub.awaitMessages(subscription, 2).stream()
+              .map(m -> readTree(m.data()).path("event_id").asText())
+              .toList();
+      assertEquals(outboxIds, publishedIds);
+      assertTrue(state(scene).outbox().isEmpty());
+      assertEquals(1, state(scene).stage(Stage.REGEN3D).history().size());
+      // A sentinel: nothing more was published for the redeliveries before it.
+      assertEquals(
+          200,
+          outage
+              .postStructured(CloudEvents.structuredFinalized(scene.marker("dwm/.dwm_complete")))
+              .statusCode());
+      List<String> rest =
+          pubSub.awaitMessages(subscription, 1).stream()
+              .map(m -> readTree(m.data()).path("stage").asText())
+              .toList();
+      assertEquals(List.of("dwm"), rest);
+    }
+  }
+
+  private static JsonNode readTree(byte[] data) {
+    try {
+      return JSON.readTree(data);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

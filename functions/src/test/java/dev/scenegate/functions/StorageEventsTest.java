@@ -116,6 +116,9 @@ class StorageEventsTest {
         "{\"bucket\":\"b\",\"name\":\"scenes/a/usd/.usd_complete\",\"generation\":\"0\"}",
         "{\"bucket\":\"b\",\"name\":\"x\",\"generation\":\"99999999999999999999\"}",
         "{\"bucket\":\"b\",\"name\":\"x\",\"generation\":1.5}",
+        "{\"bucket\":\"b\",\"name\":\"x\",\"generation\":\"\u0661\u0662\u0663\"}",
+        "{\"bucket\":\"b\",\"name\":\"x\",\"generation\":\"\uff11\uff12\"}",
+        "{\"bucket\":\"b\",\"name\":\"x\",\"generation\":\"+12\"}",
         "{\"bucket\":7,\"name\":\"x\",\"generation\":\"1\"}"
       })
   void malformedFinalizedDataIsUndecodable(String data) {

@@ -17,6 +17,7 @@ public final class JsonLog {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static volatile Severity threshold = initialThreshold();
   private static volatile PrintStream out = System.err;
+  private static volatile boolean stackTraces = true;
 
   private final String logger;
 
@@ -41,6 +42,14 @@ public final class JsonLog {
 
   public static void redirect(PrintStream stream) {
     out = stream;
+  }
+
+  /**
+   * Whether ERROR lines carry the exception's class and stack trace. The CLI turns them off: its
+   * stderr is for people, who get the reason; a stack trace there reads as a crash.
+   */
+  public static void stackTraces(boolean enabled) {
+    stackTraces = enabled;
   }
 
   public boolean enabled(Severity severity) {
@@ -84,7 +93,10 @@ public final class JsonLog {
     for (int i = 0; i + 1 < fields.length; i += 2) {
       line.set(String.valueOf(fields[i]), MAPPER.valueToTree(fields[i + 1]));
     }
-    if (error != null) {
+    if (error != null && !stackTraces) {
+      String reason = error.getMessage();
+      line.put("error", reason == null || reason.isBlank() ? "unexpected error" : reason);
+    } else if (error != null) {
       line.put("error", error.getClass().getSimpleName() + ": " + error.getMessage());
       if (severity.compareTo(Severity.ERROR) >= 0) {
         java.io.StringWriter trace = new java.io.StringWriter();

@@ -47,6 +47,14 @@ public final class ManifestBuilder {
             store.describe(folder),
             ManifestCodec.quote(relative) + " cannot be listed in a manifest: " + problem.get());
       }
+      if (relative.indexOf('\uFFFD') >= 0 && store.stat(object.name()).isEmpty()) {
+        // The listing decoded a name that is not valid UTF-8 (a replacement character stands
+        // in for the bad bytes), so no object name reaches the file.
+        throw new ManifestInvalidException(
+            store.describe(folder),
+            ManifestCodec.quote(relative)
+                + " cannot be listed in a manifest: the file name is not valid UTF-8");
+      }
       store.checkContained(folder, object.name());
       objects.add(object);
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -42,7 +43,9 @@ public final class ManifestCodec {
                   .build())
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          // Keep 6.0 as written, so a refused size is quoted as given ("got 6.0", not "got 6").
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
   /** Two-space indent and {@code "key": value}, as the upstream Python jobs write it. */
   private static final ObjectWriter WRITER =
@@ -183,7 +186,17 @@ public final class ManifestCodec {
     StringBuilder out = new StringBuilder("\"");
     for (int i = 0; i < path.length() && i < 200; i++) {
       char c = path.charAt(i);
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
+      boolean pairedSurrogate =
+          Character.isHighSurrogate(c)
+                  && i + 1 < path.length()
+                  && Character.isLowSurrogate(path.charAt(i + 1))
+              || Character.isLowSurrogate(c)
+                  && i > 0
+                  && Character.isHighSurrogate(path.charAt(i - 1));
+      if (c < 0x20
+          || c == 0x7f
+          || (c >= 0x80 && c <= 0x9f)
+          || (Character.isSurrogate(c) && !pairedSurrogate)) {
         out.append(String.format("\\u%04x", (int) c));
       } else {
         out.append(c);

@@ -64,6 +64,19 @@ public final class SceneStateStore {
    * block the scene, and the markers rebuild the state as they arrive.
    */
   public Optional<Loaded> find(String sceneId) throws IOException {
+    return read(sceneId, true);
+  }
+
+  /**
+   * The scene's state if it has one, for readers that must not change the bucket (the {@code
+   * status} command): a document that cannot be read back is a {@link
+   * SceneState.StateCorruptException}, and nothing is written.
+   */
+  public Optional<Loaded> inspect(String sceneId) throws IOException {
+    return read(sceneId, false);
+  }
+
+  private Optional<Loaded> read(String sceneId, boolean setAside) throws IOException {
     String name = objectName(sceneId);
     for (int attempt = 0; ; attempt++) {
       Optional<ObjectInfo> info = store.stat(name);
@@ -71,21 +84,37 @@ public final class SceneStateStore {
         return Optional.empty();
       }
       long generation = info.get().generation();
-      byte[] bytes;
+      byte[] bytes = null;
       try {
         bytes = store.readSmall(name, generation, MAX_STATE_BYTES);
+        JsonNode tree = EventJson.MAPPER.readTree(bytes);
+        SceneState state = SceneState.fromJson(tree);
+        if (!state.sceneId().equals(sceneId)) {
+          // A copied or renamed document: writing it back would target the other scene's object
+          // with this one's generation and lose every compare-and-set, forever.
+          throw new SceneState.StateCorruptException(
+              "state document belongs to scene " + state.sceneId());
+        }
+        return Optional.of(new Loaded(state, generation));
       } catch (NoSuchFileException e) {
         if (attempt < 5) {
           continue; // replaced between stat and read: read the newer one
         }
         throw e;
-      } catch (ObjectTooLargeException e) {
-        return Optional.of(quarantine(sceneId, name, generation, null, e.getMessage()));
-      }
-      try {
-        JsonNode tree = EventJson.MAPPER.readTree(bytes);
-        return Optional.of(new Loaded(SceneState.fromJson(tree), generation));
+      } catch (ObjectTooLargeException | SceneState.StateCorruptException e) {
+        if (!setAside) {
+          throw new SceneState.StateCorruptException(
+              store.describe(name) + " is unreadable: " + e.getMessage());
+        }
+        return Optional.of(quarantine(sceneId, name, generation, bytes, e.getMessage()));
       } catch (IOException e) {
+        if (bytes == null) {
+          throw e; // a storage fault while reading, not a bad document
+        }
+        if (!setAside) {
+          throw new SceneState.StateCorruptException(
+              store.describe(name) + " is unreadable: not JSON");
+        }
         return Optional.of(quarantine(sceneId, name, generation, bytes, e.getMessage()));
       }
     }

@@ -200,17 +200,23 @@ public final class DriftGuard {
   }
 
   /** Writes a baseline pinning {@code metrics}, atomically (a reader never sees half a file). */
+  /**
+   * A metric value as JSON: whole values (counts) as integers, {@code 10} rather than {@code 10.0}.
+   */
+  public static void putMetric(ObjectNode node, String field, double value) {
+    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+      node.put(field, (long) value);
+    } else {
+      node.put(field, value);
+    }
+  }
+
   public static void writeBaseline(Path file, Map<String, Double> metrics) throws IOException {
     ObjectNode root = DatasetMetrics.JSON.createObjectNode();
     root.put("schema_version", SCHEMA_VERSION);
     ObjectNode values = root.putObject("metrics");
     for (String name : DatasetMetrics.NAMES) {
-      double value = metrics.get(name);
-      if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-        values.put(name, (long) value);
-      } else {
-        values.put(name, value);
-      }
+      putMetric(values, name, metrics.get(name));
     }
     byte[] bytes =
         (DatasetMetrics.JSON
@@ -237,6 +243,9 @@ public final class DriftGuard {
 
   private static ObjectNode readJson(Path file, String what)
       throws IOException, BundleInvalidException {
+    if (Files.isDirectory(file)) {
+      throw new BundleInvalidException(file + ": is a folder, not a " + what + " file");
+    }
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
       bytes = in.readNBytes(DatasetMetrics.MAX_FILE_BYTES + 1);

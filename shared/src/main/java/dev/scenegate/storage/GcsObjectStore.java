@@ -242,12 +242,7 @@ public final class GcsObjectStore implements ObjectStore {
         root = root.getCause();
       }
       return new TransientStorageException(
-          object
-              + ": cannot reach Cloud Storage: "
-              + root.getClass().getSimpleName()
-              + ": "
-              + root.getMessage(),
-          failure);
+          object + ": cannot reach Cloud Storage: " + networkFailure(root), failure);
     }
     if (code == 404) {
       NoSuchFileException missing = new NoSuchFileException(object, null, service.getMessage());
@@ -264,6 +259,27 @@ public final class GcsObjectStore implements ObjectStore {
       return new TransientStorageException(message + " (HTTP " + code + ")", failure);
     }
     return new IOException(message + " (HTTP " + code + ")", failure);
+  }
+
+  /**
+   * The network failure in words ("unknown host storage.googleapis.com"): people read this on
+   * stderr, where a Java class name looks like a crash.
+   */
+  static String networkFailure(Throwable root) {
+    String detail = root.getMessage() == null ? "" : root.getMessage();
+    String what =
+        switch (root.getClass().getSimpleName()) {
+          case "UnknownHostException" -> "unknown host";
+          case "ConnectException" -> "connection refused";
+          case "NoRouteToHostException" -> "no route to host";
+          case "SocketTimeoutException", "HttpTimeoutException" -> "timed out";
+          case "SSLHandshakeException", "SSLException" -> "TLS failure";
+          default -> "network error";
+        };
+    if (what.equals("unknown host")) {
+      return what + " " + detail;
+    }
+    return detail.isBlank() || detail.equalsIgnoreCase(what) ? what : what + ": " + detail;
   }
 
   private static BaseServiceException serviceException(Throwable failure) {

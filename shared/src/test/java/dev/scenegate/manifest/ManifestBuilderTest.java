@@ -3,6 +3,7 @@ package dev.scenegate.manifest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.PathEscapesException;
@@ -106,6 +107,28 @@ class ManifestBuilderTest {
     ManifestInvalidException e =
         assertThrows(ManifestInvalidException.class, () -> build(List.of()));
     assertTrue(e.getMessage().contains("control character in path"), e.getMessage());
+  }
+
+  @Test
+  void refusesAFileNameThatIsNotValidUtf8() throws Exception {
+    assumeTrue(
+        "UTF-8".equals(System.getProperty("sun.jnu.encoding")), "needs a UTF-8 file-name charset");
+    write("obj_1/fine.glb", "ok");
+    // Java cannot spell such a name; the shell writes byte 0xFF into it.
+    Process shell =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "printf x > \"$(printf '%s/bad\\377.glb' \"$1\")\"",
+                "sh",
+                dir.toString())
+            .inheritIO()
+            .start();
+    assertEquals(0, shell.waitFor());
+
+    ManifestInvalidException e =
+        assertThrows(ManifestInvalidException.class, () -> build(List.of()));
+    assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
   }
 
   @Test

@@ -197,6 +197,14 @@ class ManifestCodecTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"6.0", "1.50", "0.0"})
+  void aRefusedSizeIsQuotedAsWritten(String size) {
+    // "got 6" for 6.0 would leave the reader wondering what is wrong with 6.
+    String message = reject(withSize(size));
+    assertTrue(message.endsWith("got " + size), message);
+  }
+
+  @ParameterizedTest
   @ValueSource(
       strings = {"9223372036854775808", "18446744073709551616", "99999999999999999999999999999"})
   void rejectsASizeBeyondALong(String size) {
@@ -318,5 +326,13 @@ class ManifestCodecTest {
   void quoteKeepsMessagesOnOneLine() {
     assertEquals("\"a\\u000ab\"", ManifestCodec.quote("a\nb"));
     assertEquals("\"" + "x".repeat(200) + "...\"", ManifestCodec.quote("x".repeat(500)));
+  }
+
+  @Test
+  void quoteEscapesLoneSurrogatesAndKeepsPairs() {
+    // A lone surrogate cannot be printed; the console would show '?' instead of the culprit.
+    assertEquals("\"a\\ud800b\"", ManifestCodec.quote("a\ud800b"));
+    assertEquals("\"a\\udc00\"", ManifestCodec.quote("a\udc00"));
+    assertEquals("\"\uD83D\uDE00\"", ManifestCodec.quote("\uD83D\uDE00"));
   }
 }

@@ -159,8 +159,23 @@ class GcsObjectStoreHttpTest {
               TransientStorageException.class,
               () -> new GcsObjectStore(unreachable, "bkt").stat("scenes/o"));
       assertTrue(e.getMessage().startsWith("gs://bkt/scenes/o: cannot reach"), e.getMessage());
-      assertTrue(e.getMessage().contains("ConnectException"), e.getMessage());
+      assertTrue(e.getMessage().contains("connection refused"), e.getMessage());
+      assertFalse(e.getMessage().contains("Exception"), e.getMessage());
     }
+  }
+
+  @Test
+  void networkFailuresAreNamedInWordsNotJavaClassNames() {
+    assertEquals(
+        "unknown host storage.googleapis.com",
+        GcsObjectStore.networkFailure(new java.net.UnknownHostException("storage.googleapis.com")));
+    assertEquals(
+        "timed out: Read timed out",
+        GcsObjectStore.networkFailure(new java.net.SocketTimeoutException("Read timed out")));
+    assertEquals(
+        "connection refused",
+        GcsObjectStore.networkFailure(new java.net.ConnectException("Connection refused")));
+    assertEquals("network error", GcsObjectStore.networkFailure(new java.io.IOException()));
   }
 
   @Test

@@ -215,6 +215,19 @@ class VerifierTest {
   }
 
   @Test
+  void strictVerificationOfAnotherManifestNeverListsTheStandardOneBesideIt() throws Exception {
+    // What `manifest DIR --out DIR/other.json` writes leaves source_checksums.json out, so a
+    // strict verify of other.json must not report it either (nor other.json itself).
+    Map<String, byte[]> files = stage("obj_1/asset.glb", "hello");
+    manifest("other.json", files);
+    write("extra.txt", "not listed");
+
+    VerificationReport report = verifier(2).verify("other.json", /* strict= */ true);
+
+    assertEquals(List.of("extra.txt"), report.unlisted());
+  }
+
+  @Test
   void strictReportsFilesWhoseNamesNoManifestCouldHold() throws Exception {
     stage("obj_1/asset.glb", "hello");
     write("obj_1/a\\b.glb", "a backslash is legal in a Linux file name");
