@@ -6,6 +6,7 @@ import dev.scenegate.events.EventPublisher;
 import dev.scenegate.events.PubSubConfig;
 import dev.scenegate.events.PubSubEventPublisher;
 import dev.scenegate.logging.JsonLog;
+import dev.scenegate.metrics.FunctionMetrics;
 import dev.scenegate.pipeline.MarkerConfig;
 import dev.scenegate.pipeline.MarkerHandler;
 import dev.scenegate.storage.GcsClients;
@@ -15,7 +16,6 @@ import dev.scenegate.storage.ObjectStore;
 import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +41,7 @@ public final class MarkerFunction implements CloudEventsFunction {
   }
 
   MarkerFunction(Map<String, String> env) {
-    this(buildHandler(env, new SimpleMeterRegistry()));
+    this(buildHandler(env, FunctionMetrics.registry(env)));
   }
 
   public MarkerFunction(MarkerHandler handler) {
