@@ -172,7 +172,7 @@ public final class DevStack implements AutoCloseable {
                 env,
                 logIn(config.logDir(), "function-invoker"),
                 "/",
-                ChildProcess.Readiness.ANY_HTTP_RESPONSE));
+                ChildProcess.Readiness.LISTENING));
 
     bridge =
         new NotificationBridge(rest, BRIDGE_SUBSCRIPTION, URI.create(invokerUrl()), events).start();
