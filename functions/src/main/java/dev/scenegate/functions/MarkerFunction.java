@@ -14,7 +14,6 @@ import dev.scenegate.storage.GcsConfig;
 import dev.scenegate.storage.GcsObjectStore;
 import dev.scenegate.storage.ObjectStore;
 import io.cloudevents.CloudEvent;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
@@ -33,7 +32,6 @@ public final class MarkerFunction implements CloudEventsFunction {
   private static final JsonLog LOG = JsonLog.get(MarkerFunction.class);
 
   private final MarkerHandler handler;
-  private final MeterRegistry meters;
 
   /** What the Functions Framework calls: one instance per process. */
   public MarkerFunction() {
@@ -46,7 +44,6 @@ public final class MarkerFunction implements CloudEventsFunction {
 
   public MarkerFunction(MarkerHandler handler) {
     this.handler = handler;
-    this.meters = handler.meters();
   }
 
   private static MarkerHandler buildHandler(Map<String, String> env, MeterRegistry meters) {
@@ -69,7 +66,7 @@ public final class MarkerFunction implements CloudEventsFunction {
     if (decoded instanceof StorageEvents.Finalized finalized) {
       handler.handle(finalized.trigger());
     } else if (decoded instanceof StorageEvents.Ignored ignored) {
-      count("dismissed");
+      handler.countEvent("dismissed");
       LOG.info(
           "event ignored: " + ignored.reason(),
           "event_id",
@@ -77,7 +74,7 @@ public final class MarkerFunction implements CloudEventsFunction {
           "event_type",
           event.getType());
     } else if (decoded instanceof StorageEvents.Undecodable undecodable) {
-      count("undecodable");
+      handler.countEvent("undecodable");
       LOG.warn(
           "undecodable event acknowledged: " + undecodable.reason(),
           "event_id",
@@ -87,13 +84,5 @@ public final class MarkerFunction implements CloudEventsFunction {
           "source",
           String.valueOf(event.getSource()));
     }
-  }
-
-  private void count(String outcome) {
-    Counter.builder("scenegate.marker.events")
-        .description("Object events handled by the marker function, by outcome")
-        .tag("outcome", outcome)
-        .register(meters)
-        .increment();
   }
 }

@@ -91,10 +91,6 @@ public final class MarkerHandler {
     return config;
   }
 
-  public MeterRegistry meters() {
-    return meters;
-  }
-
   /** The state store used for scenes of {@code bucket}. */
   public SceneStateStore stateStore(String bucket) {
     String stateBucket = config.stateBucket() == null ? bucket : config.stateBucket();
@@ -107,16 +103,16 @@ public final class MarkerHandler {
       route = Optional.empty(); // not the pipeline's bucket
     }
     if (route.isEmpty()) {
-      count("dismissed");
+      countEvent("dismissed");
       LOG.debug("not a marker; dismissed", "object", trigger.object());
       return Result.dismissed();
     }
     try {
       Result result = process(trigger, route.get());
-      count(result.outcome().name().toLowerCase(java.util.Locale.ROOT));
+      countEvent(result.outcome().name().toLowerCase(java.util.Locale.ROOT));
       return result;
     } catch (IOException | RuntimeException e) {
-      count("failed");
+      countEvent("failed");
       LOG.error(
           "marker not processed; the platform will retry",
           e,
@@ -397,7 +393,12 @@ public final class MarkerHandler {
     }
   }
 
-  private void count(String outcome) {
+  /**
+   * Counts one object event by outcome ({@code dismissed}, {@code processed}, {@code duplicate},
+   * {@code failed}, {@code undecodable}); the function counts the events it drops before decoding
+   * here too, so the meter is defined once.
+   */
+  public void countEvent(String outcome) {
     Counter.builder("scenegate.marker.events")
         .description("Object events handled by the marker function, by outcome")
         .tag("outcome", outcome)
