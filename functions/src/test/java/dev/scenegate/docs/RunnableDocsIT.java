@@ -1,5 +1,6 @@
 package dev.scenegate.docs;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -18,8 +19,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * Every shell block that README.md and docs/*.md mark as runnable ({@code ```bash runnable}), run
@@ -38,7 +41,7 @@ class RunnableDocsIT {
    * How many runnable blocks the pages hold at least. Lower it only when a block stops being
    * runnable on purpose: this keeps the test from passing on pages that lost their marks.
    */
-  private static final int MIN_BLOCKS = 18;
+  private static final int MIN_BLOCKS = 20;
 
   private static final Path TARGET = Path.of("target").toAbsolutePath();
   private static final Path REPO = TARGET.getParent().getParent();
@@ -82,6 +85,21 @@ class RunnableDocsIT {
         blocks.size() >= MIN_BLOCKS,
         "found " + blocks.size() + " runnable blocks, expected at least " + MIN_BLOCKS);
     return blocks.stream().map(block -> DynamicTest.dynamicTest(block.where(), () -> run(block)));
+  }
+
+  /** The runner itself: a block fails on its first failing command, unset variable or pipe. */
+  @Test
+  void aBlockFailsWhenAnyOfItsCommandsFails() {
+    for (String script :
+        List.of(
+            "./scenegate verify examples/no-such-folder\necho not reached\n",
+            "false | cat\n",
+            "echo \"$NO_SUCH_VARIABLE\"\n")) {
+      assertThrows(
+          AssertionFailedError.class,
+          () -> run(new RunnableBlock("runner-check.md", 1, false, script)),
+          script);
+    }
   }
 
   private static void run(RunnableBlock block) throws IOException, InterruptedException {
