@@ -15,6 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -63,6 +65,9 @@ class RunnableDocsIT {
           "BUCKET",
           "PROJECT");
 
+  /** Programs the pages use beside scenegate, as a reader's machine has them. */
+  private static final List<String> TOOLS = List.of("bash", "curl", "jq", "openssl");
+
   @TempDir static Path work;
 
   private static Process devStack;
@@ -80,6 +85,9 @@ class RunnableDocsIT {
 
   @TestFactory
   Stream<DynamicTest> everyRunnableBlockRunsAsWritten() throws IOException {
+    List<String> missing =
+        TOOLS.stream().filter(tool -> onPath(tool).isEmpty()).collect(Collectors.toList());
+    assertTrue(missing.isEmpty(), "the pages' commands use " + missing + ": install them");
     List<RunnableBlock> blocks = RunnableBlock.in(REPO);
     assertTrue(
         blocks.size() >= MIN_BLOCKS,
@@ -143,6 +151,14 @@ class RunnableDocsIT {
               + "--- output ---\n"
               + Files.readString(output, StandardCharsets.UTF_8));
     }
+  }
+
+  private static Optional<Path> onPath(String program) {
+    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+        .filter(dir -> !dir.isEmpty())
+        .map(dir -> Path.of(dir, program))
+        .filter(Files::isExecutable)
+        .findFirst();
   }
 
   /** A folder shaped like a checkout, as far as the pages' commands look. */
