@@ -132,6 +132,22 @@ resource "google_storage_bucket" "source" {
   force_destroy               = true # holds only build inputs that Terraform can re-upload
   labels                      = local.labels
 
+  # Keeps an overwritten build input for a while (objects are named after the jar's hash, so
+  # overwrites are rare); noncurrent versions go after 7 days.
+  versioning {
+    enabled = true
+  }
+
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = 7
+      with_state                 = "ARCHIVED"
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
   depends_on = [google_project_service.enabled]
 }
 
