@@ -47,3 +47,18 @@ resource "google_project_service" "enabled" {
   # Other workloads in the project may use the same APIs.
   disable_on_destroy = false
 }
+
+# Enabling an API returns before the service (and its service agent: Eventarc's, Pub/Sub's)
+# can be used everywhere; on a fresh project the first Eventarc trigger otherwise fails with
+# "Permission denied while using the Eventarc Service Agent. If you recently started to use
+# Eventarc, it may take a few minutes..." (hashicorp/terraform-provider-google#14584, #25294).
+# Everything that uses an API depends on this wait, not on google_project_service directly.
+# time_sleep waits on create only: later applies do not wait.
+resource "time_sleep" "apis_propagate" {
+  count = var.enable_apis ? 1 : 0
+
+  create_duration = var.propagation_waits.apis
+  triggers        = { apis = join(",", sort(tolist(local.apis))) }
+
+  depends_on = [google_project_service.enabled]
+}
