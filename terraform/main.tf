@@ -1,9 +1,11 @@
 # scenegate on Google Cloud. The resources are split by concern:
 #   storage.tf     data / state / source buckets and the function source archive
-#   pubsub.tf      topics, alert subscriptions, dead-lettering
+#   pubsub.tf      topics, alert subscriptions, the notifier push subscription, downstream
+#                  stage subscriptions (stage_subscriptions), dead-lettering
 #   iam.tf         one service account per workload and every grant, each scoped to its resource
 #   secrets.tf     webhook signing secret (and Slack webhook URLs)
-#   functions.tf   marker and alert notifier functions (Cloud Functions gen2, Java 17)
+#   functions.tf   marker and alert notifier functions (Cloud Functions gen2, var.function_runtime)
+#   build.tf       image repository and build service account (function builds, backfill image)
 #   backfill.tf    backfill Cloud Run Job
 #   monitoring.tf  alert policies
 

@@ -223,7 +223,7 @@ variable "alert_subscriptions" {
     minimum_backoff       = optional(string, "10s")
     maximum_backoff       = optional(string, "600s")
   }))
-  description = "Pull subscriptions on the alert topic for alert subscribers (people's tools, ticketing, SIEM), by subscription name. Each gets a retry policy and dead-lettering. The alert notifier function has its own Eventarc-managed subscription."
+  description = "Pull subscriptions on the alert topic for alert subscribers (people's tools, ticketing, SIEM), by subscription name. Each gets a retry policy and dead-lettering. The alert notifier has its own push subscription (notifier_subscription)."
   default = {
     "checksum-alerts-oncall" = {}
   }

@@ -44,3 +44,15 @@ variable "alert_emails" {
   description = "Who gets the Cloud Monitoring alerts by e-mail."
   default     = []
 }
+
+variable "episode_generation_endpoint" {
+  type        = string
+  description = "HTTPS endpoint that starts episode generation for a scene (push); null makes episode-generation a pull subscription."
+  default     = null
+}
+
+variable "episode_generation_invoker" {
+  type        = string
+  description = "Service account whose OIDC token the episode-generation push carries (it needs run.invoker on the endpoint's service)."
+  default     = null
+}
