@@ -82,8 +82,11 @@ resource "google_pubsub_subscription" "alerts" {
 # would manage, because only this one can have a dead-letter topic (an alert still failing after
 # max_delivery_attempts lands in the dead-letter hold and raises the dead_letters alert policy,
 # instead of vanishing when Eventarc's subscription drops it after 24 h).
-# A gen2 function is its Cloud Run service: the push goes to the function's URL with an OIDC
-# token of the notifier push identity, which holds run.invoker on that service only. The body is
+# A gen2 function is its Cloud Run service: the push goes to that service's run.app URI with an
+# OIDC token of the notifier push identity, which holds run.invoker on that service only. The
+# run.app URI (service_config.uri, not the cloudfunctions.net url) matters: the function's
+# ingress is internal-only, which admits Pub/Sub of the same project only "if they're using the
+# default run.app URL and not a custom domain" (Cloud Run docs, "Restrict network ingress"). The body is
 # the plain push envelope {"message": {...}, "subscription": ...} that
 # AlertNotifierPushFunction decodes; 2xx acknowledges, 500 makes Pub/Sub retry with backoff.
 resource "google_pubsub_subscription" "notifier" {
@@ -96,11 +99,11 @@ resource "google_pubsub_subscription" "notifier" {
   message_retention_duration = var.message_retention_duration
 
   push_config {
-    push_endpoint = google_cloudfunctions2_function.notifier.url
+    push_endpoint = google_cloudfunctions2_function.notifier.service_config[0].uri
 
     oidc_token {
       service_account_email = google_service_account.notifier_trigger.email
-      audience              = google_cloudfunctions2_function.notifier.url
+      audience              = google_cloudfunctions2_function.notifier.service_config[0].uri
     }
   }
 

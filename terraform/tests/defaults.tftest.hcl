@@ -127,11 +127,11 @@ run "default_apply" {
     error_message = "the notifier's HTTP entry point decodes the push envelope"
   }
   assert {
-    condition     = google_pubsub_subscription.notifier.topic == google_pubsub_topic.checksum_alerts.id && google_pubsub_subscription.notifier.push_config[0].push_endpoint == google_cloudfunctions2_function.notifier.url
-    error_message = "checksum-alerts are pushed to the notifier's URL"
+    condition     = google_pubsub_subscription.notifier.topic == google_pubsub_topic.checksum_alerts.id && google_pubsub_subscription.notifier.push_config[0].push_endpoint == google_cloudfunctions2_function.notifier.service_config[0].uri
+    error_message = "checksum-alerts are pushed to the notifier service's run.app URI (internal ingress admits Pub/Sub there)"
   }
   assert {
-    condition     = google_pubsub_subscription.notifier.push_config[0].oidc_token[0].service_account_email == google_service_account.notifier_trigger.email && google_pubsub_subscription.notifier.push_config[0].oidc_token[0].audience == google_cloudfunctions2_function.notifier.url
+    condition     = google_pubsub_subscription.notifier.push_config[0].oidc_token[0].service_account_email == google_service_account.notifier_trigger.email && google_pubsub_subscription.notifier.push_config[0].oidc_token[0].audience == google_cloudfunctions2_function.notifier.service_config[0].uri
     error_message = "the push carries an OIDC token of the notifier push identity for the function's URL"
   }
   assert {
