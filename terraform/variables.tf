@@ -356,6 +356,7 @@ variable "function_jar_path" {
   type        = string
   description = "The shaded jar (built by ./mvnw package), relative to this module's directory unless absolute."
   default     = "../functions/target/scenegate.jar"
+  nullable    = false # a caller passing null gets the default
 
   validation {
     condition     = endswith(var.function_jar_path, ".jar")

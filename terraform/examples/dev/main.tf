@@ -25,6 +25,8 @@ module "scenegate" {
   labels           = { env = "dev" }
   data_bucket_name = var.data_bucket_name
 
+  function_jar_path = var.function_jar_path
+
   create_data_bucket   = var.create_data_bucket
   bucket_force_destroy = true
   deletion_protection  = false

@@ -56,3 +56,9 @@ variable "episode_generation_invoker" {
   description = "Service account whose OIDC token the episode-generation push carries (it needs run.invoker on the endpoint's service)."
   default     = null
 }
+
+variable "function_jar_path" {
+  type        = string
+  description = "The shaded jar; null means the module's default, functions/target/scenegate.jar of this repository."
+  default     = null
+}
