@@ -183,9 +183,11 @@ locals {
 }
 
 # The backfill: every failed task attempt notifies, whatever a retry does after it. A task
-# exits 1 when it found drift (or cannot go on) and Cloud Run retries it up to max_retries; a
-# retry that then succeeds would make the execution look clean, so the alert is on attempts,
-# not on executions. (The drift itself is also a checksum alert, published when found.)
+# exits 1 when it found drift (or cannot go on) and Cloud Run retries it up to max_retries (it
+# cannot retry by exit code). The backfill checkpoints drift when found and a retried attempt
+# of the same execution (CLOUD_RUN_EXECUTION, set by Cloud Run) exits 1 again; this policy does
+# not rely on that: it is on attempts, not executions. The drift itself is also a checksum
+# alert, published when found.
 resource "google_monitoring_alert_policy" "backfill_failed_attempts" {
   count = var.backfill_image == null ? 0 : 1
 

@@ -540,7 +540,7 @@ variable "backfill_parallelism" {
 
 variable "backfill_max_retries" {
   type        = number
-  description = "Retries of a failed backfill task (a task stopped by SIGTERM exits 143 and resumes from its checkpoint). Drift also ends a task with exit 1, which Cloud Run retries like any failure; the drift stays reported all the same: its alert is published when found, and every failed attempt raises the backfill alert policy."
+  description = "Retries of a failed backfill task (a task stopped by SIGTERM exits 143 and resumes from its checkpoint). Drift ends a task with exit 1, which Cloud Run retries like any failure; a retried attempt in the same execution (CLOUD_RUN_EXECUTION) reports the recorded outcome again, drift included, so no retry turns it into a success; the drift alert is published when found, and every failed attempt raises the backfill alert policy."
   default     = 3
 
   validation {
