@@ -1,29 +1,19 @@
 package dev.scenegate.alerts;
 
+import dev.scenegate.metrics.FeatureMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.Objects;
 
 /** Every meter of the alert notifier, declared here and nowhere else. */
-final class AlertMeters implements MeterBinder {
+final class AlertMeters extends FeatureMeters {
   static final String RECEIVED = "scenegate.alerts.received";
   static final String DELIVERIES = "scenegate.alerts.deliveries";
   static final String DELIVERY = "scenegate.alerts.delivery";
   static final String ATTEMPTS = "scenegate.alerts.delivery.attempts";
 
-  private MeterRegistry registry;
-
   static AlertMeters boundTo(MeterRegistry registry) {
-    AlertMeters meters = new AlertMeters();
-    meters.bindTo(registry);
-    return meters;
-  }
-
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    this.registry = Objects.requireNonNull(registry, "registry");
+    return FeatureMeters.bind(new AlertMeters(), registry);
   }
 
   /** A Pub/Sub message arrived: {@code valid} or {@code poison}. */
@@ -31,7 +21,7 @@ final class AlertMeters implements MeterBinder {
     Counter.builder(RECEIVED)
         .description("Alert messages received, by whether they decode")
         .tag("outcome", outcome)
-        .register(registry)
+        .register(registry())
         .increment();
   }
 
@@ -40,13 +30,13 @@ final class AlertMeters implements MeterBinder {
     Counter.builder(DELIVERIES)
         .description("Alert deliveries to one webhook, by outcome")
         .tags("format", format, "outcome", outcome)
-        .register(registry)
+        .register(registry())
         .increment();
   }
 
   /** Starts timing one alert to one webhook. */
   Timer.Sample startDelivery() {
-    return Timer.start(registry);
+    return Timer.start(registry());
   }
 
   /** One webhook's delivery ended with {@code outcome}: its duration and its count. */
@@ -55,7 +45,7 @@ final class AlertMeters implements MeterBinder {
         Timer.builder(DELIVERY)
             .description("one alert to one webhook, all attempts")
             .tags("format", format, "outcome", outcome)
-            .register(registry));
+            .register(registry()));
     delivery(format, outcome);
   }
 
@@ -63,7 +53,7 @@ final class AlertMeters implements MeterBinder {
     Counter.builder(ATTEMPTS)
         .description("HTTP requests made to deliver alerts")
         .tag("format", format)
-        .register(registry)
+        .register(registry())
         .increment(attempts);
   }
 }

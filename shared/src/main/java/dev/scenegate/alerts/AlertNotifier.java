@@ -207,18 +207,22 @@ public final class AlertNotifier implements AutoCloseable {
     DeliveryLedger.Claim claim = ledger.claim(alert.alertId(), webhook, lease);
     switch (claim.state()) {
       case DELIVERED -> {
-        count(format, "duplicate");
-        LOG.info(
+        return already(
+            "duplicate",
             "alert already delivered to this webhook; not sent again",
-            fields(alert, messageId, webhook));
-        return WebhookOutcome.ALREADY_DELIVERED;
+            WebhookOutcome.ALREADY_DELIVERED,
+            alert,
+            messageId,
+            webhook);
       }
       case REJECTED -> {
-        count(format, "already_rejected");
-        LOG.info(
+        return already(
+            "already_rejected",
             "this webhook refused the alert before; not sent again",
-            fields(alert, messageId, webhook));
-        return WebhookOutcome.ALREADY_REJECTED;
+            WebhookOutcome.ALREADY_REJECTED,
+            alert,
+            messageId,
+            webhook);
       }
       case IN_FLIGHT -> {
         count(format, "in_flight");
@@ -331,6 +335,19 @@ public final class AlertNotifier implements AutoCloseable {
     }
     fields.addAll(List.of(more));
     return fields.toArray();
+  }
+
+  /** The ledger says this webhook already has (or refused) the alert: nothing is sent. */
+  private WebhookOutcome already(
+      String counted,
+      String message,
+      WebhookOutcome outcome,
+      ReceivedAlert alert,
+      String messageId,
+      Webhook webhook) {
+    count(webhook.format().label(), counted);
+    LOG.info(message, fields(alert, messageId, webhook));
+    return outcome;
   }
 
   /** One webhook's delivery ended with {@code outcome}: its duration and its count. */

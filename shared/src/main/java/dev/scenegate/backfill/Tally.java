@@ -54,14 +54,8 @@ final class Tally {
       ObjectNode item = driftList.addObject();
       item.put("object", d.object());
       item.put("type", d.type().wireName());
-      item.put("generation", Long.toString(d.generation()));
-      item.put("updated", d.updated());
-      item.put("mtime", d.mtime());
-      item.put("actual_sha256", d.actualSha256());
-      item.put("size_bytes", d.sizeBytes());
-      item.put("metadata_sha256", d.metadataSha256());
+      d.writeFindingTo(item);
       item.put("manifest", d.manifest());
-      item.put("manifest_sha256", d.manifestSha256());
       item.put("alert_id", d.alertId());
     }
     ObjectNode manifests = node.putObject("manifests");
