@@ -44,7 +44,7 @@ public final class AlertNotifier implements AutoCloseable {
   private final AlertMeters meters;
   private final ExecutorService executor;
 
-  public AlertNotifier(
+  AlertNotifier(
       List<Webhook> webhooks,
       WebhookSender sender,
       WebhookPayloads payloads,
