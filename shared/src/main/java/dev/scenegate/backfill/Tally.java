@@ -21,6 +21,23 @@ final class Tally {
   final List<ManifestNote> manifestsInvalid = new ArrayList<>();
   long manifestsExisting;
 
+  /**
+   * Fresh totals that start with the drift {@code earlier} found: a retried attempt reports it
+   * again although the hashes are recorded by now.
+   */
+  static Tally withDriftOf(Tally earlier) {
+    Tally tally = new Tally();
+    for (DriftEvent drift : earlier.drift) {
+      tally.drift.add(drift);
+      tally.add(drift.type(), Counts.ZERO.withDriftEvents(1));
+    }
+    return tally;
+  }
+
+  boolean hasDrift(String alertId) {
+    return drift.stream().anyMatch(d -> d.alertId().equals(alertId));
+  }
+
   void add(ArtifactType type, Counts delta) {
     byType.merge(type, delta, Counts::plus);
   }
