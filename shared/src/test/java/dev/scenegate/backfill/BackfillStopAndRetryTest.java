@@ -205,27 +205,8 @@ class BackfillStopAndRetryTest {
         BackfillConfig.of(1)
             .withExecution("backfill-abc12")
             .withCheckpointEvery(1_000, java.time.Duration.ofHours(1));
-    List<Checkpoint> written = new java.util.ArrayList<>();
-    CheckpointStore recording =
-        new CheckpointStore() {
-          final CheckpointStore real = checkpoints(store);
-
-          @Override
-          public java.util.Optional<Checkpoint> read() throws IOException {
-            return real.read();
-          }
-
-          @Override
-          public void write(Checkpoint checkpoint) throws IOException {
-            written.add(checkpoint);
-            real.write(checkpoint);
-          }
-
-          @Override
-          public String describe() {
-            return real.describe();
-          }
-        };
+    RecordingCheckpointStore recording = new RecordingCheckpointStore(checkpoints(store));
+    List<Checkpoint> written = recording.written;
     BackfillEngine engine =
         new BackfillEngine(
             store,
