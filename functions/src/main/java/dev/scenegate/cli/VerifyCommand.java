@@ -79,7 +79,7 @@ public final class VerifyCommand extends CliCommand {
     try {
       int threadCount = Numbers.positiveInt("--threads", threads, Verifier.defaultThreads(), 256);
       target = Target.resolve(given, console);
-      ChecksumManifest manifest = readManifest(target, threadCount);
+      ChecksumManifest manifest = readManifest(target, threadCount, console);
       VerificationReport report = verify(target, manifest, threadCount, strict, json, console);
       if (json) {
         console.out().println(toJson(given, target.manifestDescription(), report, null));
@@ -96,6 +96,10 @@ public final class VerifyCommand extends CliCommand {
     } catch (CliException e) {
       throw e;
     } catch (Exception | Error e) {
+      CliException storage = StorageErrors.classify(e, console.env());
+      if (storage != null) {
+        throw storage;
+      }
       // An asset that cannot be read (permission denied, an I/O error): the target cannot be
       // verified as its manifest describes, which is bad input rather than a file that failed.
       throw invalid("cannot verify: " + Main.describe(e));
@@ -108,7 +112,7 @@ public final class VerifyCommand extends CliCommand {
     return toJson(given, manifest, null, e.toJson());
   }
 
-  private static ChecksumManifest readManifest(Target target, int threads)
+  private static ChecksumManifest readManifest(Target target, int threads, Console console)
       throws CliException, ManifestInvalidException {
     Verifier reader = new Verifier(target.store(), threads, new SimpleMeterRegistry());
     try {
@@ -116,6 +120,10 @@ public final class VerifyCommand extends CliCommand {
     } catch (ManifestMissingException e) {
       throw new CliException(ExitCodes.BAD_INPUT, "MANIFEST_MISSING", e.getMessage());
     } catch (IOException | RuntimeException e) {
+      CliException storage = StorageErrors.classify(e, console.env());
+      if (storage != null) {
+        throw storage;
+      }
       throw invalid("cannot read manifest: " + Main.describe(e));
     }
   }

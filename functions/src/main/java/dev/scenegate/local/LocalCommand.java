@@ -5,6 +5,7 @@ import dev.scenegate.cli.CliException;
 import dev.scenegate.cli.Console;
 import dev.scenegate.cli.ExitCodes;
 import dev.scenegate.cli.Main;
+import dev.scenegate.cli.StopSignals;
 import dev.scenegate.devstack.PubSubRest;
 import dev.scenegate.events.EventPublisher;
 import dev.scenegate.events.PubSubConfig;
@@ -20,8 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,14 +38,15 @@ import picocli.CommandLine.Parameters;
         redo finished work.
 
         Scene state lives under DIR/_scenegate/state/. Stage events and alerts are printed and
-        appended as JSON lines to DIR/_scenegate/events.jsonl. Ctrl-C stops cleanly.
+        appended as JSON lines to DIR/_scenegate/events.jsonl. Ctrl-C (or SIGTERM) finishes the
+        file in hand and stops: exit 0.
         """,
     footer =
         """
         environment: MIN_QUALITY_SCORE, MIN_PASS_RATE, MIN_AVERAGE_SCORE (thresholds),
                      VERIFY_THREADS
 
-        exit codes: 0 done (--once: no scene failed; watching: stopped),
+        exit codes: 0 done (--once: no scene failed; watching: stopped by Ctrl-C or SIGTERM),
                     1 --once: a scene's verdict is failed,
                     2 bad input (DIR not a folder, bad arguments) or --once could not process
                       a file (storage faults)""")
@@ -135,38 +135,21 @@ public final class LocalCommand extends CliCommand {
 
   private static int watch(LocalMode local, Console console, Path dir) throws Exception {
     LocalRunner runner = local.runner();
-    CountDownLatch done = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              try {
-                runner.stopAndAwait(STOP_GRACE);
-                done.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "scenegate-local-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    console
-        .out()
-        .println(
-            "scenegate local: watching "
-                + local.store().root()
-                + " (state and events.jsonl under "
-                + local.store().root().resolve(LocalRunner.OWN_FOLDER)
-                + "); Ctrl-C stops");
-    try {
+    // Ctrl-C or SIGTERM: the file in hand is finished, the watch ends, exit 0 (DESIGN "Signals").
+    try (StopSignals signals = StopSignals.install(runner::stop)) {
+      console
+          .out()
+          .println(
+              "scenegate local: watching "
+                  + local.store().root()
+                  + " (state and events.jsonl under "
+                  + local.store().root().resolve(LocalRunner.OWN_FOLDER)
+                  + "); Ctrl-C stops");
+      console.out().flush();
       runner.watch();
     } finally {
       console.out().println("scenegate local: stopped");
       console.out().flush();
-      done.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // Shutting down already: the hook is running and waits for us.
-      }
     }
     return ExitCodes.OK;
   }
