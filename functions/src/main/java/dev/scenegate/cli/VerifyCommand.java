@@ -147,13 +147,26 @@ public final class VerifyCommand extends CliCommand {
             threads,
             new SimpleMeterRegistry(),
             progress == null ? n -> {} : progress::add);
-    try {
+    Progress shown = progress;
+    // Ctrl-C or SIGTERM: the progress line is ended, the stop said on its own line, exit 0
+    // (DESIGN "Signals"): a verification reads only, so there is nothing to undo.
+    try (StopSignals signals = StopSignals.install(() -> stoppedByUser(shown, console))) {
       return verifier.verify(target.manifestObject(), manifest, strict);
     } finally {
       if (progress != null) {
         progress.stop();
       }
     }
+  }
+
+  private static void stoppedByUser(Progress progress, Console console) {
+    if (progress != null) {
+      progress.interrupted();
+    }
+    console.err().println("scenegate verify: stopped by the user before every file was verified");
+    console.err().flush();
+    console.out().flush();
+    Runtime.getRuntime().halt(ExitCodes.OK);
   }
 
   private static CliException invalid(String message) {
