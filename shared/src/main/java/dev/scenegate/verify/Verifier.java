@@ -203,21 +203,22 @@ public final class Verifier {
         Outcome.MISSING, FileFailure.missing(entry.path(), entry.sha256(), entry.sizeBytes()), 0);
   }
 
+  /** Files in the manifest's {@link StrictScope} that it does not list. */
   private List<String> unlisted(String folder, String manifestObject, ChecksumManifest manifest)
       throws IOException {
     Set<String> listed = new HashSet<>(manifest.byPath().keySet());
-    List<String> unlisted = new ArrayList<>();
+    List<String> relatives = new ArrayList<>();
     for (ObjectInfo object : store.list(folder)) {
-      String relative = object.name().substring(folder.length());
-      // The standard manifest beside a differently named one is still "the manifest", as
-      // ManifestBuilder leaves it out too: what it writes must verify strictly.
-      if (object.name().equals(manifestObject)
-          || relative.equals(ChecksumManifest.FILE_NAME)
-          || RelativePaths.isHidden(relative)
-          || listed.contains(relative)) {
-        continue;
+      if (!object.name().equals(manifestObject)) {
+        relatives.add(object.name().substring(folder.length()));
       }
-      unlisted.add(relative);
+    }
+    StrictScope scope = StrictScope.of(store.describe(manifestObject), relatives);
+    List<String> unlisted = new ArrayList<>();
+    for (String relative : relatives) {
+      if (scope.covers(relative) && !listed.contains(relative)) {
+        unlisted.add(relative);
+      }
     }
     unlisted.sort(Comparator.naturalOrder());
     return unlisted;
