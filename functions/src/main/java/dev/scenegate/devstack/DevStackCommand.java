@@ -203,6 +203,9 @@ public final class DevStackCommand extends CliCommand {
             + " BUCKET="
             + c.bucket()
             + " PROJECT="
+            + c.project()
+            // alerts tail and status read the project from here, as the function does.
+            + " GOOGLE_CLOUD_PROJECT="
             + c.project());
     out.println(
         "  curl -X POST --data-binary @FILE"

@@ -14,6 +14,7 @@ import dev.scenegate.events.Topic;
 import dev.scenegate.pipeline.MarkerConfig;
 import dev.scenegate.pipeline.SceneState;
 import dev.scenegate.pipeline.Verdict;
+import dev.scenegate.scene.SceneIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,18 @@ public final class LocalCommand extends CliCommand {
     if (!Files.isDirectory(dir)) {
       throw CliException.usage(dir + " is not a folder");
     }
+    String layout = layoutProblem(dir);
+    if (layout != null) {
+      boolean hasScenes = Files.isDirectory(dir.resolve("scenes"));
+      if (once || (!hasScenes && !isEmpty(dir))) {
+        // --once would only say "0 new markers"; a watch would wait for files in the wrong place.
+        throw CliException.usage(layout);
+      }
+      if (hasScenes) {
+        // Watching: scene folders may still come; say now why these ones are not looked at.
+        console.err().println("scenegate local: " + layout);
+      }
+    }
     MarkerConfig config;
     try {
       config = LocalMode.config(console.env());
@@ -90,6 +103,66 @@ public final class LocalCommand extends CliCommand {
         LocalMode.open(
             dir, console.out(), config, pubSub, LocalRunner.Options.defaults(), listener)) {
       return once ? once(local, console) : watch(local, console, dir);
+    }
+  }
+
+  /**
+   * What is wrong with DIR as a bucket, as people get it wrong: its scenes/ folder or a scene
+   * folder given instead of the root, no scenes/ at all, or scene folders whose names are not scene
+   * ids (küche_001). Null when DIR holds at least one scene folder it understands.
+   */
+  static String layoutProblem(Path dir) throws IOException {
+    String expected =
+        " (DIR acts as the bucket: DIR/scenes/<scene_id>/..., scene ids matching "
+            + SceneIds.PATTERN.pattern()
+            + ")";
+    Path parent = dir.toAbsolutePath().normalize().getParent();
+    Path scenes = dir.resolve("scenes");
+    if (!Files.isDirectory(scenes)) {
+      String name = dir.toAbsolutePath().normalize().getFileName() + "";
+      if (name.equals("scenes") && parent != null) {
+        return dir
+            + " is a scenes/ folder; give the folder that holds it: scenegate local "
+            + parent;
+      }
+      if (parent != null
+          && parent.getFileName() != null
+          && parent.getFileName().toString().equals("scenes")
+          && parent.getParent() != null) {
+        return dir
+            + " is a scene folder; give the bucket root that holds scenes/: scenegate local "
+            + parent.getParent();
+      }
+      return "no scenes/ folder in " + dir + expected;
+    }
+    List<String> strangers = new ArrayList<>();
+    try (var entries = Files.list(scenes)) {
+      for (Path entry : (Iterable<Path>) entries::iterator) {
+        String name = entry.getFileName().toString();
+        if (!Files.isDirectory(entry) || name.startsWith(".")) {
+          continue;
+        }
+        if (SceneIds.isValid(name)) {
+          return null;
+        }
+        strangers.add(name);
+      }
+    }
+    if (strangers.isEmpty()) {
+      return "no scene folder in " + scenes + expected;
+    }
+    strangers.sort(null);
+    return "no scene folder in "
+        + scenes
+        + " is named by a scene id: "
+        + String.join(", ", strangers.subList(0, Math.min(5, strangers.size())))
+        + (strangers.size() > 5 ? " ..." : "")
+        + expected;
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (var entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
     }
   }
 
