@@ -89,14 +89,24 @@ public final class ManifestCommand extends CliCommand {
       }
       return ExitCodes.OK;
     }
-    if (out.getParent() != null) {
-      Files.createDirectories(out.getParent());
+    Path folder = out.getParent();
+    if (folder != null && !Files.isDirectory(folder)) {
+      // Creating folders for a mistyped path would hide the mistake.
+      throw CliException.usage(
+          "--out: no such folder "
+              + folder
+              + (Files.exists(folder) ? " (not a folder)" : " (create it first)"));
     }
     // Written beside the target and moved into place, so a reader never sees half a manifest.
     // The temporary name starts with '.', so a concurrent manifest run never lists it.
     Path tmp = out.resolveSibling("." + out.getFileName() + "." + ProcessHandle.current().pid());
     try {
-      Files.write(tmp, written);
+      try {
+        Files.write(tmp, written);
+      } catch (java.nio.file.AccessDeniedException e) {
+        // The temporary name means nothing to the user: the folder is what cannot be written.
+        throw CliException.usage("cannot write into " + folder + ": permission denied");
+      }
       try {
         Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

@@ -8,6 +8,7 @@ import dev.scenegate.manifest.ManifestEntry;
 import dev.scenegate.manifest.ManifestInvalidException;
 import dev.scenegate.verify.FileFailure;
 import dev.scenegate.verify.ManifestMissingException;
+import dev.scenegate.verify.UnreadableFilesException;
 import dev.scenegate.verify.VerificationReport;
 import dev.scenegate.verify.Verifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -92,6 +93,8 @@ public final class VerifyCommand extends CliCommand {
       }
       return ExitCodes.OK;
     } catch (ManifestInvalidException e) {
+      throw invalid(e.getMessage());
+    } catch (UnreadableFilesException e) {
       throw invalid(e.getMessage());
     } catch (CliException e) {
       throw e;

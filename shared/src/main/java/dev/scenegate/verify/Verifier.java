@@ -114,6 +114,16 @@ public final class Verifier {
       }
     }
     List<FileResult> results = hashAll(folder, manifest.files());
+    List<String> unreadable = new ArrayList<>();
+    for (FileResult result : results) {
+      if (result.unreadable() != null) {
+        unreadable.add(result.unreadable());
+      }
+    }
+    if (!unreadable.isEmpty()) {
+      unreadable.sort(Comparator.naturalOrder());
+      throw new UnreadableFilesException(unreadable);
+    }
     List<FileFailure> failures = new ArrayList<>();
     long bytesHashed = 0;
     for (FileResult result : results) {
@@ -147,11 +157,30 @@ public final class Verifier {
         : e.getClass().getSimpleName();
   }
 
-  private record FileResult(Outcome outcome, FileFailure failure, long bytesHashed) {}
+  /** One file's outcome; {@code unreadable} ("path (reason)") when it could not be read at all. */
+  private record FileResult(
+      Outcome outcome, FileFailure failure, long bytesHashed, String unreadable) {
+    FileResult(Outcome outcome, FileFailure failure, long bytesHashed) {
+      this(outcome, failure, bytesHashed, null);
+    }
+  }
 
   private List<FileResult> hashAll(String folder, List<ManifestEntry> entries) throws IOException {
     return BoundedPool.map(
-        entries, threads, "verify", (entry, buffer) -> check(folder, entry, buffer));
+        entries,
+        threads,
+        "verify",
+        (entry, buffer) -> {
+          try {
+            return check(folder, entry, buffer);
+          } catch (TransientStorageException e) {
+            throw e;
+          } catch (FileSystemException e) {
+            // Permission denied, a folder where a file should be: every such file is named
+            // together at the end, not just the first one met.
+            return new FileResult(null, null, 0, entry.path() + " (" + reason(e) + ")");
+          }
+        });
   }
 
   private FileResult check(String folder, ManifestEntry entry, byte[] buffer) throws IOException {
