@@ -180,8 +180,8 @@ public final class VerifyCommand extends CliCommand {
     StringBuilder text = new StringBuilder();
     text.append(report.failures().size())
         .append(" of ")
-        .append(report.filesChecked())
-        .append(" files failed verification");
+        .append(Plural.of(report.filesChecked(), "file"))
+        .append(" failed verification");
     if (!report.unlisted().isEmpty()) {
       text.append(", ").append(report.unlisted().size()).append(" unlisted");
     }
@@ -241,8 +241,8 @@ public final class VerifyCommand extends CliCommand {
       console
           .out()
           .printf(
-              "OK  %d files, %s hashed in %d ms  (%s)%n",
-              report.filesChecked(),
+              "OK  %s, %s hashed in %d ms  (%s)%n",
+              Plural.of(report.filesChecked(), "file"),
               Progress.bytes(report.bytesHashed()),
               report.durationMs(),
               where);
@@ -250,8 +250,11 @@ public final class VerifyCommand extends CliCommand {
       console
           .out()
           .printf(
-              "FAILED  %d of %d files failed, %d unlisted  (%s)%n",
-              report.failures().size(), report.filesChecked(), report.unlisted().size(), where);
+              "FAILED  %d of %s failed, %d unlisted  (%s)%n",
+              report.failures().size(),
+              Plural.of(report.filesChecked(), "file"),
+              report.unlisted().size(),
+              where);
     }
   }
 }
