@@ -75,8 +75,11 @@ import picocli.CommandLine.Parameters;
         """
         Cloud Run Job: with CLOUD_RUN_TASK_INDEX / CLOUD_RUN_TASK_COUNT set, this task takes the
         scenes whose id hashes to its index (first 8 bytes of SHA-256(scene_id) mod COUNT), keeps
-        its own checkpoint and needs no coordination beyond the bucket. On SIGTERM it finishes
-        the objects in flight and writes its checkpoint.
+        its own checkpoint and needs no coordination beyond the bucket. On SIGTERM it abandons
+        the objects in flight, writes its checkpoint of what is done and exits 143. A retried
+        attempt of a task that already finished in the same execution (CLOUD_RUN_EXECUTION)
+        checks again and still reports the drift that attempt found (exit 1), so a retry never
+        passes over it.
 
         exit codes: 0 done, nothing to report (objects that vanished are listed, not failures)
                     1 drift was found, or objects could not be read or their alert not sent
@@ -85,7 +88,7 @@ public final class BackfillCommand extends CliCommand {
   /** Lists at most this many skipped objects / drift events in the table (JSON has all). */
   private static final int TABLE_LIST_LIMIT = 50;
 
-  /** Seconds a SIGTERM'd task gets to finish its in-flight objects and write its checkpoint. */
+  /** Seconds a SIGTERM'd task gets to write its checkpoint and summary (in-flight reads stop). */
   private static final long SHUTDOWN_GRACE_SECONDS = 8;
 
   @Parameters(
@@ -225,6 +228,8 @@ public final class BackfillCommand extends CliCommand {
             .withShard(shard)
             .withDryRun(dryRun)
             .withRestart(restart)
+            // A retried attempt of this execution keeps the outcome (drift) of the one before.
+            .withExecution(console.env("CLOUD_RUN_EXECUTION", null))
             .withCheckpointEvery(checkpointEvery, BackfillConfig.DEFAULT_CHECKPOINT_INTERVAL);
 
     ObjectStore store = store(given, console);
@@ -272,8 +277,8 @@ public final class BackfillCommand extends CliCommand {
       Thread hook =
           new Thread(
               () -> {
-                // Cloud Run sends SIGTERM before killing a task: finish what is in flight and
-                // write the checkpoint, so the retry resumes without re-hashing.
+                // Cloud Run sends SIGTERM before killing a task: abandon what is in flight,
+                // checkpoint what is done, say how to resume; the JVM then exits 143.
                 terminated.set(true);
                 try {
                   ended.await(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
@@ -284,8 +289,11 @@ public final class BackfillCommand extends CliCommand {
               "scenegate-backfill-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        BackfillSummary summary = engine.run(listener, stop);
+        BackfillSummary summary = engine.run(listener, stop, terminated::get);
         progress.close();
+        if (terminated.get()) {
+          console.err().println(resumeHint(checkpoints));
+        }
         if (json) {
           console.out().println(summary.toJson());
         } else {
@@ -307,6 +315,13 @@ public final class BackfillCommand extends CliCommand {
         }
       }
     }
+  }
+
+  /** The one line a SIGTERM'd run leaves on stderr (DESIGN: Signals). */
+  static String resumeHint(CheckpointStore checkpoints) {
+    return "scenegate backfill: stopped by SIGTERM; progress is in "
+        + checkpoints.describe()
+        + "; run the same command again to resume from it";
   }
 
   /** Why the run exits 1, on one line (the details are in the summary and the drift log). */
