@@ -1,29 +1,21 @@
 package dev.scenegate.functions;
 
 import com.google.cloud.functions.CloudEventsFunction;
-import com.google.cloud.storage.Storage;
-import dev.scenegate.events.EventPublisher;
-import dev.scenegate.events.PubSubConfig;
-import dev.scenegate.events.PubSubEventPublisher;
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.metrics.FunctionMetrics;
 import dev.scenegate.pipeline.MarkerConfig;
 import dev.scenegate.pipeline.MarkerHandler;
-import dev.scenegate.storage.GcsClients;
-import dev.scenegate.storage.GcsConfig;
-import dev.scenegate.storage.GcsObjectStore;
-import dev.scenegate.storage.ObjectStore;
 import io.cloudevents.CloudEvent;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The marker Cloud Function: receives every object-finalize event of the pipeline bucket (Eventarc
  * CloudEvents, or a GCS Pub/Sub notification wrapped in a messagePublished CloudEvent), decodes it,
- * and hands it to {@link MarkerHandler}. Clients are built once per instance by the no-arg
- * constructor, from the environment read once.
+ * and hands it to {@link MarkerHandler}. The no-arg constructor reads the environment once; the
+ * cloud clients are built on first need (see {@link CloudClients}), so a cold instance answers a
+ * dismissed or undecodable event without building any. Requests may run concurrently: the handler
+ * and the clients are shared and thread-safe.
  *
  * <p>A thrown exception (transient fault) makes the platform redeliver; undecodable events are
  * logged and acknowledged, never retried.
@@ -32,6 +24,7 @@ public final class MarkerFunction implements CloudEventsFunction {
   private static final JsonLog LOG = JsonLog.get(MarkerFunction.class);
 
   private final MarkerHandler handler;
+  private final CloudClients clients;
 
   /** What the Functions Framework calls: one instance per process. */
   public MarkerFunction() {
@@ -39,24 +32,32 @@ public final class MarkerFunction implements CloudEventsFunction {
   }
 
   MarkerFunction(Map<String, String> env) {
-    this(buildHandler(env, FunctionMetrics.registry(env)));
+    this(env, new CloudClients(env));
+  }
+
+  private MarkerFunction(Map<String, String> env, CloudClients clients) {
+    this(
+        new MarkerHandler(
+            clients::store,
+            clients.publisher(),
+            FunctionMetrics.registry(env),
+            MarkerConfig.fromEnv(env),
+            Clock.systemUTC()),
+        clients);
   }
 
   public MarkerFunction(MarkerHandler handler) {
-    this.handler = handler;
+    this(handler, null);
   }
 
-  private static MarkerHandler buildHandler(Map<String, String> env, MeterRegistry meters) {
-    MarkerConfig config = MarkerConfig.fromEnv(env);
-    Storage storage = GcsClients.storage(GcsConfig.fromEnvironment(env));
-    Map<String, ObjectStore> stores = new ConcurrentHashMap<>();
-    EventPublisher publisher = new PubSubEventPublisher(PubSubConfig.fromEnvironment(env));
-    return new MarkerHandler(
-        bucket -> stores.computeIfAbsent(bucket, b -> new GcsObjectStore(storage, b)),
-        publisher,
-        meters,
-        config,
-        Clock.systemUTC());
+  private MarkerFunction(MarkerHandler handler, CloudClients clients) {
+    this.handler = handler;
+    this.clients = clients;
+  }
+
+  /** Whether this instance has built a cloud client yet (false when given a handler). */
+  boolean cloudClientsBuilt() {
+    return clients != null && clients.anyBuilt();
   }
 
   @Override
