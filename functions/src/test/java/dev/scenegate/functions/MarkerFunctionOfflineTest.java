@@ -2,6 +2,7 @@ package dev.scenegate.functions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,22 @@ class MarkerFunctionOfflineTest {
 
       assertFalse(function.cloudClientsBuilt());
       assertEquals(0, tripwire.connections());
+    }
+  }
+
+  @Test
+  void markersInFlightAreBoundedByTheHeapUnlessConfigured() {
+    long mib = 1L << 20;
+    assertEquals(1, MarkerFunction.markerSlots(Map.of(), 256 * mib));
+    assertEquals(4, MarkerFunction.markerSlots(Map.of(), 768 * mib));
+    assertEquals(1, MarkerFunction.markerSlots(Map.of(), 16 * mib));
+    assertEquals(64, MarkerFunction.markerSlots(Map.of(), 1L << 40));
+    assertEquals(9, MarkerFunction.markerSlots(Map.of("MAX_CONCURRENT_MARKERS", " 9 "), 256 * mib));
+    for (String bad : new String[] {"0", "-2", "many"}) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> MarkerFunction.markerSlots(Map.of("MAX_CONCURRENT_MARKERS", bad), 256 * mib),
+          bad);
     }
   }
 }
