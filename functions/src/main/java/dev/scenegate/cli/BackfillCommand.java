@@ -78,7 +78,8 @@ import picocli.CommandLine.Parameters;
         its own checkpoint and needs no coordination beyond the bucket. On SIGTERM it abandons
         the objects in flight, writes its checkpoint of what is done and exits 143. A retried
         attempt of a task that already finished in the same execution (CLOUD_RUN_EXECUTION)
-        reports that attempt's outcome again, so drift it found is never passed over.
+        checks again and still reports the drift that attempt found (exit 1), so a retry never
+        passes over it.
 
         exit codes: 0 done, nothing to report (objects that vanished are listed, not failures)
                     1 drift was found, or objects could not be read or their alert not sent
@@ -87,7 +88,7 @@ public final class BackfillCommand extends CliCommand {
   /** Lists at most this many skipped objects / drift events in the table (JSON has all). */
   private static final int TABLE_LIST_LIMIT = 50;
 
-  /** Seconds a SIGTERM'd task gets to finish its in-flight objects and write its checkpoint. */
+  /** Seconds a SIGTERM'd task gets to write its checkpoint and summary (in-flight reads stop). */
   private static final long SHUTDOWN_GRACE_SECONDS = 8;
 
   @Parameters(

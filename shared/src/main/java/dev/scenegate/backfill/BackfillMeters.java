@@ -1,14 +1,13 @@
 package dev.scenegate.backfill;
 
+import dev.scenegate.metrics.FeatureMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /** Every meter of the backfill, declared here and nowhere else. */
-final class BackfillMeters implements MeterBinder {
+final class BackfillMeters extends FeatureMeters {
   static final String OBJECTS = "scenegate.backfill.objects";
   static final String DRIFT = "scenegate.backfill.drift";
   static final String BYTES = "scenegate.backfill.bytes";
@@ -16,17 +15,8 @@ final class BackfillMeters implements MeterBinder {
   static final String MANIFESTS_CREATED = "scenegate.backfill.manifests.created";
   static final String RUN_DURATION = "scenegate.backfill.duration";
 
-  private MeterRegistry registry;
-
   static BackfillMeters boundTo(MeterRegistry registry) {
-    BackfillMeters meters = new BackfillMeters();
-    meters.bindTo(registry);
-    return meters;
-  }
-
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    this.registry = Objects.requireNonNull(registry, "registry");
+    return FeatureMeters.bind(new BackfillMeters(), registry);
   }
 
   void objectFinished(ArtifactType type, String outcome, boolean drift) {
@@ -34,13 +24,13 @@ final class BackfillMeters implements MeterBinder {
         .description("Objects looked at by the backfill, by outcome")
         .tag("type", type.wireName())
         .tag("outcome", outcome)
-        .register(registry)
+        .register(registry())
         .increment();
     if (drift) {
       Counter.builder(DRIFT)
           .description("Recorded hashes found to disagree with the content")
           .tag("type", type.wireName())
-          .register(registry)
+          .register(registry())
           .increment();
     }
   }
@@ -50,12 +40,12 @@ final class BackfillMeters implements MeterBinder {
         .description("Bytes hashed by the backfill")
         .baseUnit("bytes")
         .tag("type", type.wireName())
-        .register(registry)
+        .register(registry())
         .increment(bytes);
     Timer.builder(HASH_DURATION)
         .description("Time to hash one object")
         .tag("type", type.wireName())
-        .register(registry)
+        .register(registry())
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
@@ -63,7 +53,7 @@ final class BackfillMeters implements MeterBinder {
     Counter.builder(MANIFESTS_CREATED)
         .description("Manifests the backfill created for folders that had none")
         .tag("type", type.wireName())
-        .register(registry)
+        .register(registry())
         .increment();
   }
 
@@ -71,7 +61,7 @@ final class BackfillMeters implements MeterBinder {
     Timer.builder(RUN_DURATION)
         .description("Time of one backfill run")
         .tag("complete", Boolean.toString(complete))
-        .register(registry)
+        .register(registry())
         .record(millis, TimeUnit.MILLISECONDS);
   }
 }

@@ -22,9 +22,9 @@ import java.util.function.Function;
 
 /**
  * One execution of a backfill task: where to start (a fresh pass, the checkpoint's resume point, or
- * the recorded outcome of a task this execution already finished), the scheduling of objects onto
- * the hashing threads in processing order, and the checkpoints. Only its coordinating thread
- * touches the {@link Tally}.
+ * a new pass that keeps the drift an earlier attempt of this execution found), the scheduling of
+ * objects onto the hashing threads in processing order, and the checkpoints. Only its coordinating
+ * thread touches the {@link Tally}.
  */
 final class BackfillRun {
   private static final JsonLog LOG = JsonLog.get(BackfillEngine.class);
@@ -78,9 +78,6 @@ final class BackfillRun {
   BackfillSummary execute() throws IOException {
     Set<String> doneBeyond = new HashSet<>();
     Optional<Checkpoint> previous = checkpoints.read();
-    if (previous.isPresent() && finishedInThisExecution(previous.get())) {
-      return outcomeOfEarlierAttempt(previous.get());
-    }
     if (previous.isPresent()
         && !config.restart()
         && previous.get().resumableBy(target, types, config.shard())) {
@@ -95,6 +92,20 @@ final class BackfillRun {
           checkpoints.describe(),
           "position",
           resumedFrom == null ? null : resumedFrom.name(),
+          "task_index",
+          config.shard().index());
+    } else if (previous.isPresent() && finishedInThisExecution(previous.get())) {
+      tally = Tally.withDriftOf(previous.get().tally());
+      startedAt = BackfillEngine.now(clock).toString();
+      LOG.notice(
+          "this task already finished in this execution; checking again, and the drift that"
+              + " attempt found stays reported",
+          "checkpoint",
+          checkpoints.describe(),
+          "execution",
+          config.execution(),
+          "drift_events",
+          tally.total().driftEvents(),
           "task_index",
           config.shard().index());
     } else {
@@ -135,9 +146,9 @@ final class BackfillRun {
 
   /**
    * A retried attempt of a task that already finished in this execution (Cloud Run retries a task
-   * that exited 1, e.g. on drift): a new pass would find the drift already recorded and pass,
-   * erasing the finding. So the task's recorded outcome stands, drift included, and nothing is
-   * hashed again.
+   * that exited 1, e.g. on drift): a plain new pass would find the drift already recorded and pass,
+   * erasing the finding. So the new pass starts with that drift in its totals (and so exits 1
+   * again), while what could not be read is tried again.
    */
   private boolean finishedInThisExecution(Checkpoint checkpoint) {
     return checkpoint.complete()
@@ -147,30 +158,6 @@ final class BackfillRun {
         && checkpoint.target().equals(target)
         && checkpoint.types().equals(types)
         && checkpoint.shard().equals(config.shard());
-  }
-
-  private BackfillSummary outcomeOfEarlierAttempt(Checkpoint checkpoint) {
-    LOG.notice(
-        "this task already finished in this execution; reporting that attempt's outcome again",
-        "checkpoint",
-        checkpoints.describe(),
-        "execution",
-        config.execution(),
-        "drift_events",
-        checkpoint.tally().total().driftEvents(),
-        "task_index",
-        config.shard().index());
-    return BackfillSummary.of(
-        target,
-        config.dryRun(),
-        true,
-        checkpoint.position(),
-        config.shard(),
-        types,
-        checkpoint.tally(),
-        0,
-        0,
-        (System.nanoTime() - startedNanos) / 1_000_000);
   }
 
   /** Marks what earlier runs did; tells the listener what this run will do. */
@@ -334,8 +321,11 @@ final class BackfillRun {
 
   private void fold(ObjectResult result) {
     Artifact a = result.artifact();
-    tally.add(a.type(), result.counts());
-    if (result.drift() != null) {
+    // The same finding again (its alert failed before, in an attempt whose drift is carried over)
+    // is one drift event, not two.
+    boolean repeated = result.drift() != null && tally.hasDrift(result.drift().alertId());
+    tally.add(a.type(), repeated ? result.counts().withDriftEvents(0) : result.counts());
+    if (result.drift() != null && !repeated) {
       tally.drift.add(result.drift());
     }
     if (result.outcome().skipped()) {

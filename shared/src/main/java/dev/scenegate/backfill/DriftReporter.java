@@ -177,13 +177,7 @@ final class DriftReporter {
     extra.put("source", "backfill");
     extra.put("object", drift.object());
     extra.put("artifact_type", drift.type().wireName());
-    extra.put("generation", Long.toString(drift.generation()));
-    extra.put("updated", drift.updated());
-    extra.put("mtime", drift.mtime());
-    extra.put("actual_sha256", drift.actualSha256());
-    extra.put("size_bytes", drift.sizeBytes());
-    extra.put("metadata_sha256", drift.metadataSha256());
-    extra.put("manifest_sha256", drift.manifestSha256());
+    drift.writeFindingTo(extra);
     return new ChecksumAlert(
         drift.alertId(),
         "drift",

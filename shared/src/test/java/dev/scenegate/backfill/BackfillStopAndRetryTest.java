@@ -146,12 +146,15 @@ class BackfillStopAndRetryTest {
     // yet the retry reports it again instead of passing.
     BackfillSummary retry = engine(store, attempt).run(BackfillListener.none());
     assertTrue(retry.complete());
+    assertEquals(5, retry.total().alreadyCurrent(), "checked again, nothing read");
     assertEquals(1, retry.total().driftEvents());
     assertEquals(A, retry.drift().get(0).object());
     assertTrue(retry.hasFindings());
     assertEquals(0, retry.thisRunFilesHashed());
     assertEquals(opened, store.opens.values().stream().mapToLong(c -> c.get()).sum());
     assertEquals(1, alerts.confirmed().size(), "no second alert");
+    // and so does every further retry
+    assertEquals(1, engine(store, attempt).run(BackfillListener.none()).total().driftEvents());
 
     // The next execution is a new pass: the drift was reported and recorded; nothing new.
     BackfillSummary next =
@@ -160,6 +163,24 @@ class BackfillStopAndRetryTest {
     assertTrue(next.complete());
     assertEquals(0, next.total().driftEvents());
     assertFalse(next.hasFindings());
+  }
+
+  @Test
+  void aRetryPublishesADriftAlertThatFailedBeforeAndCountsTheFindingOnce() throws Exception {
+    ObjectInfo before = local.stat(A).orElseThrow();
+    local.updateMetadata(A, java.util.Map.of("sha256", "00".repeat(32)), before.metageneration());
+    BackfillConfig attempt = BackfillConfig.of(1).withExecution("backfill-abc12");
+    alerts.failing(true);
+    BackfillSummary first = engine(store, attempt).run(BackfillListener.none());
+    assertEquals(1, first.total().skippedAlertFailed());
+
+    alerts.failing(false);
+    BackfillSummary retry = engine(store, attempt).run(BackfillListener.none());
+
+    assertEquals(1, retry.total().driftEvents());
+    assertEquals(1, retry.drift().size());
+    assertEquals(0, retry.total().skippedAlertFailed());
+    assertEquals(1, alerts.confirmed().size());
   }
 
   @Test
@@ -184,27 +205,8 @@ class BackfillStopAndRetryTest {
         BackfillConfig.of(1)
             .withExecution("backfill-abc12")
             .withCheckpointEvery(1_000, java.time.Duration.ofHours(1));
-    List<Checkpoint> written = new java.util.ArrayList<>();
-    CheckpointStore recording =
-        new CheckpointStore() {
-          final CheckpointStore real = checkpoints(store);
-
-          @Override
-          public java.util.Optional<Checkpoint> read() throws IOException {
-            return real.read();
-          }
-
-          @Override
-          public void write(Checkpoint checkpoint) throws IOException {
-            written.add(checkpoint);
-            real.write(checkpoint);
-          }
-
-          @Override
-          public String describe() {
-            return real.describe();
-          }
-        };
+    RecordingCheckpointStore recording = new RecordingCheckpointStore(checkpoints(store));
+    List<Checkpoint> written = recording.written;
     BackfillEngine engine =
         new BackfillEngine(
             store,
