@@ -5,6 +5,7 @@ import dev.scenegate.events.EventJson;
 import dev.scenegate.events.EventPublisher;
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.quality.QualityGates;
+import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.Precondition;

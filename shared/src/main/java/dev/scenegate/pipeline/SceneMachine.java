@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.StageEvent;
+import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.scene.Stage;
 import dev.scenegate.verify.Sha256;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,12 @@ public final class SceneMachine {
     Set<Need> needs = new LinkedHashSet<>();
     for (Stage stage : Stage.values()) {
       Target target = target(stage, state, targets, evaluations, needs);
+      if (target != null && stage.geniesim() && state.config != null && !state.config.valid()) {
+        // DESIGN: an invalid config is reported by the Genie Sim stages' events, which it keeps.
+        target
+            .details()
+            .put("config_problem", state.config.object() + ": " + state.config.problem());
+      }
       if (target != null) {
         targets.put(stage, target);
       }
@@ -101,6 +108,26 @@ public final class SceneMachine {
       boolean same =
           record.status == target.status() && equalsRef(record.trigger, target.trigger());
       if (same) {
+        if (stage == route.stage()
+            && stage.isRunningMarker(route.relativeMarker())
+            && record.trigger != null
+            && !record.trigger.object().equals(trigger.object())
+            && (record.status == StageStatus.PASSED || record.status == StageStatus.FAILED)) {
+          // DESIGN (Genie Sim export): kept in the history, changes no status, publishes nothing.
+          record.addHistory(
+              new Transition(
+                  record.status.wireName(),
+                  record.status.wireName(),
+                  MarkerRef.of(trigger.object(), trigger.generation()),
+                  cause,
+                  at,
+                  "submitted after a decided "
+                      + record
+                          .trigger
+                          .object()
+                          .substring(record.trigger.object().lastIndexOf('/') + 1)
+                      + ": kept in the history, changes no status"));
+        }
         continue;
       }
       StageStatus from = record.status;
@@ -223,12 +250,13 @@ public final class SceneMachine {
       Set<Need> needs) {
     StageRecord record = state.stage(stage);
     SceneConfig config = state.config;
-    if (stage.geniesim() && config != null && !config.useGeniesim()) {
+    if (stage.skippedBy(config)) {
       ObjectNode details = EventJson.MAPPER.createObjectNode();
       details.put("reason", "use_geniesim is false in " + config.object());
-      return new Target(StageStatus.SKIPPED, config.ref(), null, details);
+      return new Target(
+          StageStatus.SKIPPED, MarkerRef.of(config.object(), config.generation()), null, details);
     }
-    MarkerRef marker = effectiveMarker(stage, record);
+    MarkerRef marker = decidingMarker(stage, state.sceneId(), record);
     if (marker == null) {
       return new Target(StageStatus.PENDING, null, null, EventJson.MAPPER.createObjectNode());
     }
@@ -246,15 +274,23 @@ public final class SceneMachine {
         return new Target(StageStatus.WAITING, marker, null, details);
       }
     }
-    if (marker.object().equals(stage.markerObject(state.sceneId(), Stage.GENIESIM_SUBMITTED))) {
+    if (stage
+        .runningMarker()
+        .map(m -> stage.markerObject(state.sceneId(), m))
+        .orElse("")
+        .equals(marker.object())) {
       ObjectNode details = EventJson.MAPPER.createObjectNode();
       details.put("reason", "Genie Sim job submitted");
       return new Target(StageStatus.RUNNING, marker, null, details);
     }
-    if (stage == Stage.DWM) {
-      // Nothing to check beyond its prerequisite (DESIGN).
+    if (stage.check().kind() == Stage.Check.Kind.NOTHING) {
       ObjectNode details = EventJson.MAPPER.createObjectNode();
-      details.put("reason", "prerequisite " + Stage.REGEN3D.wireName() + " passed");
+      details.put(
+          "reason",
+          stage
+              .prerequisite()
+              .map(p -> "prerequisite " + p.wireName() + " passed")
+              .orElse("passed"));
       return new Target(
           StageStatus.PASSED,
           marker,
@@ -280,23 +316,13 @@ public final class SceneMachine {
   }
 
   /**
-   * The marker that decides a stage: the newest generation of its marker. For geniesim_export the
-   * {@code .geniesim_complete} decides unless a newer {@code .geniesim_submitted} says a new run
-   * started, so a late (older) submitted marker never regresses a decided stage.
+   * The marker that decides a stage (see {@link Stage#decidingObject}), at its newest generation.
    */
-  static MarkerRef effectiveMarker(Stage stage, StageRecord record) {
-    MarkerRef best = null;
-    for (Map.Entry<String, Long> e : record.markers.entrySet()) {
-      boolean better =
-          best == null
-              || e.getValue() > best.generation()
-              || (e.getValue() == best.generation()
-                  && !e.getKey().endsWith(Stage.GENIESIM_SUBMITTED));
-      if (better) {
-        best = MarkerRef.of(e.getKey(), e.getValue());
-      }
-    }
-    return best;
+  static MarkerRef decidingMarker(Stage stage, String sceneId, StageRecord record) {
+    return stage
+        .decidingObject(sceneId, record.markers)
+        .map(object -> MarkerRef.of(object, record.markers.get(object)))
+        .orElse(null);
   }
 
   private static ObjectNode failedMarker(SceneState state, Stage stage, Target target, String at) {

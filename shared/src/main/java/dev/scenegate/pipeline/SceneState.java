@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.Topic;
+import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.scene.SceneIds;
 import dev.scenegate.scene.Stage;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.scenegate.quality;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.scene.SceneIds;
+import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import java.io.IOException;
@@ -23,12 +24,12 @@ import java.util.TreeSet;
  * folder, e.g. {@code episodes/quality/validation_report.json: summary.pass_rate 0.82 < 0.90}.
  */
 public final class QualityGates {
-  public static final String VALIDATION_REPORT = "episodes/quality/validation_report.json";
+  public static final String VALIDATION_REPORT = Stage.Gate.EPISODES.report();
   public static final String GATE_REPORT = "episode-generation-job/quality_gate_report.json";
   public static final String CERTIFICATE_NAME = "quality_certificate.json";
-  public static final String IMPORT_MANIFEST = "episodes/import_manifest.json";
+  public static final String IMPORT_MANIFEST = Stage.Gate.GENIESIM_IMPORT.report();
   public static final String EXPORT_JOB = "geniesim/job.json";
-  public static final String EXPORT_MANIFEST = "geniesim/export_manifest.json";
+  public static final String EXPORT_MANIFEST = Stage.Gate.GENIESIM_EXPORT.report();
 
   // What each gate reads from its report. The validation report's PhysX fields are criteria
   // already; reporting them again as mock indicators would only repeat them.
@@ -65,6 +66,15 @@ public final class QualityGates {
 
   public QualityThresholds thresholds() {
     return thresholds;
+  }
+
+  /** The verdict of {@code gate} for one scene; which stage runs which gate is {@link Stage}'s. */
+  public GateResult evaluate(Stage.Gate gate, String sceneId) throws IOException {
+    return switch (gate) {
+      case GENIESIM_EXPORT -> geniesimExport(sceneId);
+      case EPISODES -> episodes(sceneId);
+      case GENIESIM_IMPORT -> geniesimImport(sceneId);
+    };
   }
 
   /**

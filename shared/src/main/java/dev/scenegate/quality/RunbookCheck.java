@@ -1,8 +1,7 @@
 package dev.scenegate.quality;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.scenegate.manifest.ChecksumManifest;
 import dev.scenegate.manifest.ManifestInvalidException;
+import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.scene.Stage;
 import dev.scenegate.verify.FileFailure;
 import dev.scenegate.verify.ManifestMissingException;
@@ -10,6 +9,7 @@ import dev.scenegate.verify.VerificationReport;
 import dev.scenegate.verify.Verifier;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +27,6 @@ import java.util.Map;
  */
 public final class RunbookCheck {
   private static final int MAX_FILE_ROWS = 10;
-
-  private static final String ASSETS_MANIFEST = "assets/" + ChecksumManifest.FILE_NAME;
 
   private final QualityGates gates;
   private final Verifier verifier;
@@ -59,12 +57,12 @@ public final class RunbookCheck {
           "no scene folder " + prefix + " in " + gates.store().bucket());
     }
     List<CheckCriterion> rows = new ArrayList<>();
-    boolean useGeniesim = config(prefix, rows);
+    SceneConfig config = config(sceneId, rows);
 
-    Map<Stage, Boolean> done = new EnumMap<>(Stage.class);
+    Map<Stage, Boolean> ready = new EnumMap<>(Stage.class);
     for (Stage stage : Stage.values()) {
       String name = stage.wireName();
-      boolean skipped = !useGeniesim && stage.geniesim();
+      boolean skipped = stage.skippedBy(config);
       boolean all = true;
       for (String marker : stage.markers()) {
         String object = prefix + marker;
@@ -82,60 +80,56 @@ public final class RunbookCheck {
                     name, criterion, object, "missing: the stage has not completed"));
       }
       // A stage's own checks run once its markers are all there (and it is not skipped).
-      boolean ready = all && !skipped;
-      done.put(stage, ready);
-      switch (stage) {
-        case SOURCE_IMAGE ->
+      ready.put(stage, all && !skipped);
+      Stage.Check check = stage.check();
+      switch (check.kind()) {
+        case CHECKSUMS -> {
+          // A manifest several stages vouch for is verified once, after the last of them.
+          List<Stage> sharing = sharing(check.manifest());
+          if (stage == sharing.get(sharing.size() - 1)) {
             checksums(
                 rows,
-                name,
-                "source image checksums verify",
-                prefix + ChecksumManifest.FILE_NAME,
-                all,
-                "marker missing");
-        case USD ->
-            // One assets manifest vouched for by three stages: verified once, after all three.
-            checksums(
-                rows,
-                Stage.REGEN3D.wireName(),
-                "asset checksums verify",
-                prefix + ASSETS_MANIFEST,
-                done.get(Stage.REGEN3D) || done.get(Stage.VARIATION_ASSETS) || done.get(Stage.USD),
-                "no regen3d, variation_assets or usd marker");
-        case GENIESIM_EXPORT ->
+                sharing.get(0).wireName(),
+                check.label() + " checksums verify",
+                prefix + check.manifest(),
+                sharing.stream().anyMatch(ready::get),
+                sharing.size() == 1 ? "marker missing" : "no " + names(sharing) + " marker");
+          }
+        }
+        case GATE ->
             ownChecks(
                 rows,
-                ready,
-                () -> exportRows(rows, prefix, gates.geniesimExport(sceneId)),
-                notEvaluated(
-                    name,
-                    "Genie Sim export checks",
-                    prefix + QualityGates.EXPORT_MANIFEST,
-                    skipped));
-        case EPISODES ->
-            ownChecks(
-                rows,
-                ready,
-                () -> episodeRows(rows, prefix, gates.episodes(sceneId)),
-                notEvaluated(
-                    name,
-                    "quality gate preflight",
-                    prefix + QualityGates.VALIDATION_REPORT,
-                    skipped));
-        case GENIESIM_IMPORT ->
-            ownChecks(
-                rows,
-                ready,
-                () -> importRows(rows, prefix, gates.geniesimImport(sceneId)),
-                notEvaluated(
-                    name,
-                    "import manifest checks",
-                    prefix + QualityGates.IMPORT_MANIFEST,
-                    skipped));
-        default -> {}
+                ready.get(stage),
+                () -> gateRows(rows, prefix, check.gate(), gates.evaluate(check.gate(), sceneId)),
+                notEvaluated(name, check.gate().title(), prefix + check.gate().report(), skipped));
+        case NOTHING -> {}
       }
     }
     return new CheckReport(sceneId, prefix, rows);
+  }
+
+  private void gateRows(
+      List<CheckCriterion> rows, String prefix, Stage.Gate gate, GateResult result) {
+    switch (gate) {
+      case GENIESIM_EXPORT -> exportRows(rows, prefix, result);
+      case EPISODES -> episodeRows(rows, prefix, result);
+      case GENIESIM_IMPORT -> importRows(rows, prefix, result);
+    }
+  }
+
+  /** The stages whose check is {@code manifest}, in order. */
+  private static List<Stage> sharing(String manifest) {
+    return Arrays.stream(Stage.values())
+        .filter(s -> manifest.equals(s.check().manifest()))
+        .toList();
+  }
+
+  /** "a, b or c". */
+  private static String names(List<Stage> stages) {
+    List<String> names = stages.stream().map(Stage::wireName).toList();
+    return String.join(", ", names.subList(0, names.size() - 1))
+        + " or "
+        + names.get(names.size() - 1);
   }
 
   /** Adds rows for a stage's own checks. */
@@ -167,34 +161,18 @@ public final class RunbookCheck {
         skipped ? skipReason() : "not evaluated: the stage's marker is missing");
   }
 
-  /** Reads config.json (optional); returns whether the Genie Sim stages run. */
-  private boolean config(String prefix, List<CheckCriterion> rows) throws IOException {
-    String object = prefix + Stage.CONFIG;
-    ReportReader.Loaded loaded = reader.read(object, ReportReader.Spec.of("use_geniesim"));
-    if (loaded.missing()) {
-      return true;
-    }
-    String criterion = "config.json readable";
-    if (!loaded.ok()) {
-      rows.add(CheckCriterion.fail("scene", criterion, object, loaded.problem()));
-      return true;
-    }
-    JsonNode use = loaded.root().get("use_geniesim");
-    if (use == null || use.isNull()) {
-      rows.add(CheckCriterion.pass("scene", criterion, object, "use_geniesim not set (true)"));
-      return true;
-    }
-    if (!use.isBoolean()) {
+  /** Reads config.json (optional) with the marker function's parse; adds its row when present. */
+  private SceneConfig config(String sceneId, List<CheckCriterion> rows) throws IOException {
+    SceneConfig.Reading reading = SceneConfig.read(gates.store(), sceneId, null);
+    SceneConfig config = reading.config();
+    if (config.present()) {
+      String criterion = "config.json readable";
       rows.add(
-          CheckCriterion.fail(
-              "scene",
-              criterion,
-              object,
-              "use_geniesim is " + Json.typeName(use) + " " + Json.show(use) + ", not true/false"));
-      return true;
+          config.valid()
+              ? CheckCriterion.pass("scene", criterion, config.object(), reading.detail())
+              : CheckCriterion.fail("scene", criterion, config.object(), reading.detail()));
     }
-    rows.add(CheckCriterion.pass("scene", criterion, object, "use_geniesim " + use.asBoolean()));
-    return use.booleanValue();
+    return config;
   }
 
   private void checksums(

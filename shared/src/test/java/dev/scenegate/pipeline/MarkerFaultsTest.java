@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scenegate.events.EventJson;
+import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.Precondition;
@@ -176,8 +177,8 @@ class MarkerFaultsTest {
     assertTrue(state.config().useGeniesim());
     assertEquals("use_geniesim is not a boolean", state.config().problem());
     assertFalse(
-        StageEvaluator.parseConfig(
-                "c", 1, "{\"use_geniesim\":\"false\"}".getBytes(StandardCharsets.UTF_8))
+        SceneConfig.parse("c", 1, "{\"use_geniesim\":\"false\"}".getBytes(StandardCharsets.UTF_8))
+            .config()
             .useGeniesim());
   }
 

@@ -153,15 +153,29 @@ class MarkerHandlerTest {
   }
 
   @Test
-  void aNewerSubmittedReopensTheExportAsARerun() throws Exception {
+  void aSubmittedAfterADecidedCompleteIsKeptInTheHistoryAndChangesNoStatus() throws Exception {
+    // DESIGN (Genie Sim export): a bulk copy uploads the markers in any order; the complete
+    // decides, a later submitted changes no status and publishes nothing; a re-run is decided by
+    // its own newer complete.
     h.scene.writeAllPassing();
     h.deliver("variation_assets/.variation_pipeline_complete");
     h.deliver("geniesim/.geniesim_complete");
     assertEquals(PASSED, h.status(Stage.GENIESIM_EXPORT));
-    h.deliver("geniesim/.geniesim_submitted");
-    assertEquals(RUNNING, h.status(Stage.GENIESIM_EXPORT));
-    h.deliver("geniesim/.geniesim_complete");
+    int published = h.publisher.confirmed().size();
+    Trigger late = h.scene.marker("geniesim/.geniesim_submitted");
+    h.deliver(late);
     assertEquals(PASSED, h.status(Stage.GENIESIM_EXPORT));
+    assertEquals(published, h.publisher.confirmed().size(), "no event for a no-op");
+    var history = h.state().stage(Stage.GENIESIM_EXPORT).history();
+    var note = history.get(history.size() - 1);
+    assertEquals("passed", note.from());
+    assertEquals("passed", note.to());
+    assertEquals(late.object(), note.trigger().object());
+    assertTrue(note.reason().contains("changes no status"), note.reason());
+    Trigger rerun = h.scene.marker("geniesim/.geniesim_complete");
+    h.deliver(rerun);
+    assertEquals(PASSED, h.status(Stage.GENIESIM_EXPORT));
+    assertEquals(rerun.generation(), h.state().stage(Stage.GENIESIM_EXPORT).trigger().generation());
   }
 
   @Test
