@@ -116,10 +116,10 @@ public final class StageEvaluator {
   }
 
   private static Evaluation gate(MarkerRef marker, GateResult result) {
-    ObjectNode details = EventJson.MAPPER.valueToTree(result.details());
+    ObjectNode details = EventJson.MAPPER.valueToTree(result.measures());
     if (!result.passed()) {
       ArrayNode failures = details.putArray("failures");
-      result.failures().forEach(failures::add);
+      result.failureLines().forEach(failures::add);
       return Evaluation.fail(
           marker,
           Evaluation.GATE,
