@@ -14,8 +14,6 @@ import dev.scenegate.verify.FileFailure;
 import dev.scenegate.verify.ManifestMissingException;
 import dev.scenegate.verify.VerificationReport;
 import dev.scenegate.verify.Verifier;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,17 +24,17 @@ import java.util.List;
  * unreadable report) is a failed {@link Evaluation}; only storage faults are thrown, as {@link
  * IOException}, so the platform retries.
  */
-public final class StageEvaluator {
+final class StageEvaluator {
   private final ObjectStore store;
   private final QualityGates gates;
   private final int threads;
-  private final MeterRegistry meters;
+  private final PipelineMetrics metrics;
 
-  public StageEvaluator(ObjectStore store, QualityGates gates, int threads, MeterRegistry meters) {
+  StageEvaluator(ObjectStore store, QualityGates gates, int threads, PipelineMetrics metrics) {
     this.store = store;
     this.gates = gates;
     this.threads = threads;
-    this.meters = meters;
+    this.metrics = metrics;
   }
 
   public Evaluation evaluate(String sceneId, Stage stage, MarkerRef marker) throws IOException {
@@ -45,19 +43,14 @@ public final class StageEvaluator {
         switch (stage.check().kind()) {
           case CHECKSUMS -> verify(marker, Stage.scenePrefix(sceneId) + stage.check().manifest());
           case GATE -> gate(marker, gates.evaluate(stage.check().gate(), sceneId));
-          case NOTHING -> Evaluation.pass(marker, Evaluation.NONE, null, null);
+          case NOTHING -> Evaluation.pass(marker, Evaluation.Kind.NONE, null, null);
         };
-    Timer.builder("scenegate.stage.evaluation")
-        .description("Time to evaluate what one marker vouches for")
-        .tag("stage", stage.wireName())
-        .tag("result", result.passed() ? "passed" : "failed")
-        .register(meters)
-        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    metrics.evaluated(stage.wireName(), result.passed(), System.nanoTime() - start);
     return result;
   }
 
   private Evaluation verify(MarkerRef marker, String manifestObject) throws IOException {
-    Verifier verifier = new Verifier(store, threads, meters);
+    Verifier verifier = new Verifier(store, threads, metrics.registry());
     VerificationReport report;
     try {
       report = verifier.verify(manifestObject, false);
@@ -72,7 +65,7 @@ public final class StageEvaluator {
     details.put("duration_ms", report.durationMs());
     details.put("failures_total", report.failures().size());
     if (report.ok()) {
-      return Evaluation.pass(marker, Evaluation.CHECKSUM, manifestObject, details);
+      return Evaluation.pass(marker, Evaluation.Kind.CHECKSUM, manifestObject, details);
     }
     List<ChecksumAlert.Failure> failures = new ArrayList<>();
     for (FileFailure f : report.failures()) {
@@ -99,7 +92,7 @@ public final class StageEvaluator {
             + ")";
     return Evaluation.fail(
         marker,
-        Evaluation.CHECKSUM,
+        Evaluation.Kind.CHECKSUM,
         reason,
         manifestObject,
         details,
@@ -112,7 +105,13 @@ public final class StageEvaluator {
     ObjectNode details = EventJson.MAPPER.createObjectNode();
     details.put("error", kind);
     return Evaluation.fail(
-        marker, Evaluation.CHECKSUM, kind + ": " + message, manifestObject, details, List.of(), 0);
+        marker,
+        Evaluation.Kind.CHECKSUM,
+        kind + ": " + message,
+        manifestObject,
+        details,
+        List.of(),
+        0);
   }
 
   private static Evaluation gate(MarkerRef marker, GateResult result) {
@@ -122,14 +121,14 @@ public final class StageEvaluator {
       result.failureLines().forEach(failures::add);
       return Evaluation.fail(
           marker,
-          Evaluation.GATE,
+          Evaluation.Kind.GATE,
           result.reason(),
           result.reportObject(),
           details,
           List.of(),
           result.failures().size());
     }
-    return Evaluation.pass(marker, Evaluation.GATE, result.reportObject(), details);
+    return Evaluation.pass(marker, Evaluation.Kind.GATE, result.reportObject(), details);
   }
 
   /** The scene's config; see {@link SceneConfig#read}. */

@@ -1,5 +1,6 @@
 package dev.scenegate.scene;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -22,7 +23,11 @@ import java.util.Optional;
  * Genie Sim stages are required. Absent means the runbook's default (Genie Sim used), with {@code
  * generation} 0.
  */
-public record SceneConfig(String object, long generation, boolean useGeniesim, String problem) {
+public record SceneConfig(
+    String object,
+    @JsonFormat(shape = JsonFormat.Shape.STRING) long generation,
+    boolean useGeniesim,
+    String problem) {
   public static final String FILE_NAME = "config.json";
 
   /** config.json is a few lines; anything bigger is not a config. */

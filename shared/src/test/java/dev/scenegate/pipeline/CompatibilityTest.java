@@ -40,6 +40,10 @@ class CompatibilityTest {
   @ValueSource(strings = {"compat_pending", "compat_failed", "compat_remediated"})
   void aReleasedStateDocumentPublishesItsOutboxOnceAndCompletes(String sceneId) throws Exception {
     JsonNode document = fixture(sceneId);
+    assertEquals(
+        document,
+        EventJson.MAPPER.readTree(SceneState.fromJson(document).toJson().toString()),
+        "read and written back unchanged");
     ObjectStore store = named(new LocalObjectStore(dir));
     store.write(
         "_scenegate/state/" + sceneId + ".json",
@@ -82,7 +86,7 @@ class CompatibilityTest {
 
     // A redelivery of a trigger the released version processed carries out the outbox.
     Trigger duplicate = trigger(document.path("processed").get(0).asText());
-    assertEquals(MarkerHandler.Outcome.DUPLICATE, handler.handle(duplicate).outcome());
+    assertEquals(MarkerHandler.DeliveryOutcome.DUPLICATE, handler.handle(duplicate).outcome());
     List<OutboundMessage> sent = publisher.confirmed();
     assertEquals(pendingPublishes.size(), sent.size(), "each pending message once");
     for (int i = 0; i < sent.size(); i++) {
@@ -116,7 +120,7 @@ class CompatibilityTest {
 
     // Again: nothing left to publish.
     publisher.clear();
-    assertEquals(MarkerHandler.Outcome.DUPLICATE, handler.handle(duplicate).outcome());
+    assertEquals(MarkerHandler.DeliveryOutcome.DUPLICATE, handler.handle(duplicate).outcome());
     assertTrue(publisher.confirmed().isEmpty(), "published once");
 
     // The scene completes with its next marker.

@@ -45,7 +45,7 @@ class MarkerFaultsTest {
     assertEquals(1.0, h.counter("scenegate.marker.events", "outcome", "failed"));
 
     store.fault = (op, name) -> {};
-    assertEquals(MarkerHandler.Outcome.PROCESSED, h.deliver(marker).outcome());
+    assertEquals(MarkerHandler.DeliveryOutcome.PROCESSED, h.deliver(marker).outcome());
     assertEquals(StageStatus.PASSED, h.status(Stage.REGEN3D));
   }
 
@@ -118,7 +118,7 @@ class MarkerFaultsTest {
     assertFalse(h.state().outbox().isEmpty());
     assertTrue(h.publisher.confirmed().isEmpty(), "order kept: nothing after the failed entry");
     store.fault = (op, name) -> {};
-    assertEquals(MarkerHandler.Outcome.DUPLICATE, h.deliver(marker).outcome());
+    assertEquals(MarkerHandler.DeliveryOutcome.DUPLICATE, h.deliver(marker).outcome());
     assertTrue(store.stat("scenes/kitchen_001/assets/.failed").isPresent());
     assertEquals(3, h.publisher.confirmed().size());
     assertTrue(h.state().outbox().isEmpty());
@@ -135,7 +135,8 @@ class MarkerFaultsTest {
         "application/json",
         Map.of(),
         Precondition.none());
-    assertEquals(MarkerHandler.Outcome.PROCESSED, h.deliver("assets/.regen3d_complete").outcome());
+    assertEquals(
+        MarkerHandler.DeliveryOutcome.PROCESSED, h.deliver("assets/.regen3d_complete").outcome());
     assertEquals(StageStatus.PASSED, h.status(Stage.REGEN3D));
     assertTrue(
         local.list("_scenegate/state/").stream()
@@ -150,7 +151,8 @@ class MarkerFaultsTest {
     h.scene.put("episodes/quality/validation_report.json", new byte[17 * 1024 * 1024]);
     h.deliver("usd/.usd_complete");
     assertEquals(
-        MarkerHandler.Outcome.PROCESSED, h.deliver("episodes/.episodes_complete").outcome());
+        MarkerHandler.DeliveryOutcome.PROCESSED,
+        h.deliver("episodes/.episodes_complete").outcome());
     assertEquals(StageStatus.FAILED, h.status(Stage.EPISODES));
     assertEquals("gate_failure", h.publisher.alerts().get(0).path("kind").asText());
     assertTrue(h.store.stat("scenes/kitchen_001/episodes/.failed").isPresent());

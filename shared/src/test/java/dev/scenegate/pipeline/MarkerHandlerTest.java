@@ -41,7 +41,7 @@ class MarkerHandlerTest {
     h.scene.writeAllPassing();
     List<Trigger> triggers = h.scene.allMarkers();
     for (Trigger t : triggers) {
-      assertEquals(MarkerHandler.Outcome.PROCESSED, h.deliver(t).outcome());
+      assertEquals(MarkerHandler.DeliveryOutcome.PROCESSED, h.deliver(t).outcome());
     }
     SceneState state = h.state();
     for (Stage stage : Stage.values()) {
@@ -243,7 +243,7 @@ class MarkerHandlerTest {
     // Re-delivering the failed generation changes nothing, even though the assets are fixed now.
     h.scene.restoreAssets();
     Trigger old = h.scene.existing("assets/.regen3d_complete");
-    assertEquals(MarkerHandler.Outcome.DUPLICATE, h.deliver(old).outcome());
+    assertEquals(MarkerHandler.DeliveryOutcome.DUPLICATE, h.deliver(old).outcome());
     assertEquals(FAILED, h.status(Stage.REGEN3D));
 
     Trigger rerun = h.scene.marker("assets/.regen3d_complete");
@@ -267,7 +267,7 @@ class MarkerHandlerTest {
     Trigger second = h.scene.marker("usd/.usd_complete");
     h.deliver(second);
     int published = h.publisher.confirmed().size();
-    assertEquals(MarkerHandler.Outcome.PROCESSED, h.deliver(first).outcome());
+    assertEquals(MarkerHandler.DeliveryOutcome.PROCESSED, h.deliver(first).outcome());
     assertEquals(second, toTrigger(h.state().stage(Stage.USD).trigger()));
     assertEquals(published, h.publisher.confirmed().size());
     assertEquals(1, h.state().stage(Stage.USD).history().size());
@@ -348,13 +348,14 @@ class MarkerHandlerTest {
   void theSameMarkerTenTimesIsOneTransitionAndOneEventId() throws Exception {
     h.scene.writeAllPassing();
     Trigger marker = h.scene.marker("assets/.regen3d_complete");
-    List<MarkerHandler.Outcome> outcomes = new java.util.ArrayList<>();
+    List<MarkerHandler.DeliveryOutcome> outcomes = new java.util.ArrayList<>();
     for (int i = 0; i < 10; i++) {
       outcomes.add(h.deliver(marker).outcome());
     }
-    assertEquals(MarkerHandler.Outcome.PROCESSED, outcomes.get(0));
+    assertEquals(MarkerHandler.DeliveryOutcome.PROCESSED, outcomes.get(0));
     assertTrue(
-        outcomes.subList(1, 10).stream().allMatch(o -> o == MarkerHandler.Outcome.DUPLICATE));
+        outcomes.subList(1, 10).stream()
+            .allMatch(o -> o == MarkerHandler.DeliveryOutcome.DUPLICATE));
     assertEquals(1, h.state().stage(Stage.REGEN3D).history().size());
     List<JsonNode> events = h.publisher.stageEvents("regen3d");
     assertEquals(1, events.size());
@@ -377,7 +378,7 @@ class MarkerHandlerTest {
     assertEquals(
         3, pending.outbox().stream().filter(e -> e.kind() == OutboxEntry.Kind.PUBLISH).count());
 
-    assertEquals(MarkerHandler.Outcome.DUPLICATE, h.deliver(marker).outcome());
+    assertEquals(MarkerHandler.DeliveryOutcome.DUPLICATE, h.deliver(marker).outcome());
     assertTrue(h.state().outbox().isEmpty());
     assertEquals(3, h.publisher.confirmed().size());
     // And nothing more on further redeliveries.
@@ -415,7 +416,7 @@ class MarkerHandlerTest {
             + "a".repeat(64)
             + "\",\"size_bytes\":1}}}");
     MarkerHandler.Result result = h.deliver("usd/.usd_complete");
-    assertEquals(MarkerHandler.Outcome.PROCESSED, result.outcome());
+    assertEquals(MarkerHandler.DeliveryOutcome.PROCESSED, result.outcome());
     assertEquals(FAILED, h.status(Stage.USD));
     assertTrue(
         h.state().stage(Stage.USD).outcome().reason().startsWith("MANIFEST_INVALID"),
