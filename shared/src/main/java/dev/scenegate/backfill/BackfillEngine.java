@@ -10,6 +10,8 @@ import dev.scenegate.manifest.ManifestCodec;
 import dev.scenegate.manifest.ManifestEntry;
 import dev.scenegate.manifest.ManifestInvalidException;
 import dev.scenegate.manifest.RelativePaths;
+import dev.scenegate.retry.Backoff;
+import dev.scenegate.storage.ObjectContent;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.PathEscapesException;
@@ -27,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -62,7 +65,12 @@ import java.util.function.BooleanSupplier;
  */
 public final class BackfillEngine {
   private static final JsonLog LOG = JsonLog.get(BackfillEngine.class);
-  private static final int PUBLISH_ATTEMPTS = 3;
+
+  /** Drift alerts: three attempts, 100 ms then 200 ms apart (with jitter). */
+  static final Backoff PUBLISH_BACKOFF =
+      Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(2))
+          .withJitter(0.5)
+          .withMaxAttempts(3);
 
   /** Set by {@code gcloud storage cp/rsync} when preserving POSIX attributes: epoch seconds. */
   private static final String GCS_FILE_MTIME = "goog-reserved-file-mtime";
@@ -689,21 +697,13 @@ public final class BackfillEngine {
       }
       String name = info.name();
       try {
-        byte[] data = store.readSmall(name, info.generation(), ManifestCodec.MAX_MANIFEST_BYTES);
-        return new ManifestLookup(name, ManifestCodec.parse(data, store.describe(name)), null);
-      } catch (NoSuchFileException e) {
-        // Replaced since listing: compare against the newest one.
-        try {
-          Optional<ObjectInfo> fresh = store.stat(name);
-          if (fresh.isEmpty()) {
-            return ManifestLookup.NONE;
-          }
-          byte[] data =
-              store.readSmall(name, fresh.get().generation(), ManifestCodec.MAX_MANIFEST_BYTES);
-          return new ManifestLookup(name, ManifestCodec.parse(data, store.describe(name)), null);
-        } catch (IOException | ManifestInvalidException again) {
-          return invalidManifest(name, again);
+        // The newest one: a manifest replaced since the listing is compared in its new form.
+        Optional<ObjectContent> current = store.readCurrent(name, ManifestCodec.MAX_MANIFEST_BYTES);
+        if (current.isEmpty()) {
+          return ManifestLookup.NONE;
         }
+        return new ManifestLookup(
+            name, ManifestCodec.parse(current.get().bytes(), store.describe(name)), null);
       } catch (IOException | ManifestInvalidException e) {
         return invalidManifest(name, e);
       }
@@ -781,7 +781,7 @@ public final class BackfillEngine {
           drift.alertId());
       ChecksumAlert alert = alertOf(drift);
       IOException last = null;
-      for (int attempt = 1; attempt <= PUBLISH_ATTEMPTS; attempt++) {
+      for (int attempt = 1; PUBLISH_BACKOFF.allows(attempt); attempt++) {
         try {
           alerts.publish(alert.toMessage());
           return Optional.empty();
@@ -799,7 +799,9 @@ public final class BackfillEngine {
               attempt,
               "error",
               describe(e));
-          pause(attempt);
+          if (PUBLISH_BACKOFF.allows(attempt + 1)) {
+            PUBLISH_BACKOFF.pauseAfter(attempt);
+          }
         }
       }
       LOG.error(
@@ -1047,15 +1049,6 @@ public final class BackfillEngine {
 
   private static String assetsFolderOf(String object) {
     return BackfillScope.SCENES_PREFIX + sceneOf(object) + "/" + BackfillScope.ASSETS_FOLDER;
-  }
-
-  private static void pause(int attempt) throws InterruptedIOException {
-    try {
-      Thread.sleep(100L * attempt);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted");
-    }
   }
 
   private static String describe(Throwable e) {
