@@ -5,7 +5,6 @@ import dev.scenegate.logging.JsonLog;
 import dev.scenegate.quality.QualityGates;
 import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.storage.ObjectStore;
-import dev.scenegate.storage.PreconditionFailedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -50,7 +49,6 @@ public final class MarkerHandler {
   private final PipelineMetrics metrics;
   private final MarkerConfig config;
   private final Clock clock;
-  private final StateConflicts conflicts;
   private final Outbox outbox;
 
   /**
@@ -67,8 +65,7 @@ public final class MarkerHandler {
     this.metrics = new PipelineMetrics(meters);
     this.config = config;
     this.clock = clock;
-    this.conflicts = new StateConflicts(config.conflictRetries(), metrics);
-    this.outbox = new Outbox(stores, publisher, metrics, conflicts);
+    this.outbox = new Outbox(stores, publisher, metrics);
   }
 
   /** For a single store acting as both data and state bucket (local mode, tests). */
@@ -88,7 +85,8 @@ public final class MarkerHandler {
   /** The state store used for scenes of {@code bucket}. */
   public SceneStateStore stateStore(String bucket) {
     String stateBucket = config.stateBucket() == null ? bucket : config.stateBucket();
-    return new SceneStateStore(stores.apply(stateBucket), config.statePrefix());
+    return new SceneStateStore(
+        stores.apply(stateBucket), config.statePrefix(), config.conflictRetries());
   }
 
   public Result handle(Trigger trigger) throws IOException {
@@ -126,52 +124,75 @@ public final class MarkerHandler {
     String sceneId = route.sceneId();
     SceneStateStore states = stateStore(trigger.bucket());
     ObjectStore data = stores.apply(trigger.bucket());
-    SceneStateStore.Loaded loaded = states.load(sceneId, trigger.bucket());
-    if (loaded.state().hasProcessed(trigger.key())) {
-      return duplicate(trigger, route, states, loaded);
-    }
     StageEvaluator evaluator =
         new StageEvaluator(
             data, new QualityGates(data, config.thresholds()), config.verifyThreads(), metrics);
-    SceneConfig sceneConfig = evaluator.readConfig(sceneId, loaded.state().config());
+    // Kept across lost races: a conflict never re-reads the config or re-hashes anything.
     Map<SceneMachine.Need, Evaluation> evaluations = new HashMap<>();
-    int lost = 0;
-    while (true) {
-      SceneMachine.Step step =
-          SceneMachine.apply(
-              loaded.state(), trigger, route, sceneConfig, evaluations, clock.instant());
-      if (step instanceof SceneMachine.Duplicate) {
-        return duplicate(trigger, route, states, loaded);
-      }
-      if (step instanceof SceneMachine.Needs needs) {
-        for (SceneMachine.Need need : needs.needs()) {
-          LOG.info(
-              "evaluating",
-              "scene_id",
-              sceneId,
-              "stage",
-              need.stage().wireName(),
-              "object",
-              need.marker().object(),
-              "generation",
-              Long.toString(need.marker().generation()));
-          evaluations.put(need, evaluator.evaluate(sceneId, need.stage(), need.marker()));
-        }
-        continue; // the machine changed nothing: apply again to the same state
-      }
-      SceneMachine.Applied applied = (SceneMachine.Applied) step;
-      SceneState next = Outbox.recorded(applied.state(), applied.effects());
-      long written;
-      try {
-        written = states.write(next, loaded.generation());
-      } catch (PreconditionFailedException e) {
-        lost = conflicts.lost(sceneId, lost);
-        loaded = states.load(sceneId, trigger.bucket());
-        continue;
-      }
-      record(trigger, route, applied);
-      outbox.flush(states, new SceneStateStore.Loaded(next, written));
-      return new Result(DeliveryOutcome.PROCESSED, sceneId, applied.changes());
+    SceneConfig[] sceneConfig = {null};
+    SceneStateStore.Updated<Decided> updated =
+        states.update(
+            sceneId,
+            trigger.bucket(),
+            metrics::conflict,
+            current -> {
+              if (current.state().hasProcessed(trigger.key())) {
+                return new SceneStateStore.Decision<>(null, new Decided(current, null));
+              }
+              if (sceneConfig[0] == null) {
+                sceneConfig[0] = evaluator.readConfig(sceneId, current.state().config());
+              }
+              while (true) {
+                SceneMachine.Step step =
+                    SceneMachine.apply(
+                        current.state(),
+                        trigger,
+                        route,
+                        sceneConfig[0],
+                        evaluations,
+                        clock.instant());
+                if (step instanceof SceneMachine.Applied applied) {
+                  SceneState next = Outbox.recorded(applied.state(), applied.effects());
+                  return new SceneStateStore.Decision<>(next, new Decided(current, applied));
+                }
+                if (step instanceof SceneMachine.Needs needs) {
+                  evaluate(evaluator, sceneId, needs, evaluations);
+                  continue; // the machine changed nothing: apply again to the same state
+                }
+                return new SceneStateStore.Decision<>(null, new Decided(current, null));
+              }
+            });
+    Decided decided = updated.result();
+    if (decided.applied() == null) {
+      return duplicate(trigger, route, states, decided.read());
+    }
+    record(trigger, route, decided.applied());
+    SceneState written = Outbox.recorded(decided.applied().state(), decided.applied().effects());
+    outbox.flush(states, new SceneStateStore.Loaded(written, updated.written()));
+    return new Result(DeliveryOutcome.PROCESSED, sceneId, decided.applied().changes());
+  }
+
+  /** What the state update decided: the state read, and what the trigger applied (null: none). */
+  private record Decided(SceneStateStore.Loaded read, SceneMachine.Applied applied) {}
+
+  private static void evaluate(
+      StageEvaluator evaluator,
+      String sceneId,
+      SceneMachine.Needs needs,
+      Map<SceneMachine.Need, Evaluation> evaluations)
+      throws IOException {
+    for (SceneMachine.Need need : needs.needs()) {
+      LOG.info(
+          "evaluating",
+          "scene_id",
+          sceneId,
+          "stage",
+          need.stage().wireName(),
+          "object",
+          need.marker().object(),
+          "generation",
+          Long.toString(need.marker().generation()));
+      evaluations.put(need, evaluator.evaluate(sceneId, need.stage(), need.marker()));
     }
   }
 

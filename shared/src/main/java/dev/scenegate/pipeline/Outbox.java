@@ -33,17 +33,11 @@ final class Outbox {
   private final Function<String, ObjectStore> stores;
   private final EventPublisher publisher;
   private final PipelineMetrics metrics;
-  private final StateConflicts conflicts;
 
-  Outbox(
-      Function<String, ObjectStore> stores,
-      EventPublisher publisher,
-      PipelineMetrics metrics,
-      StateConflicts conflicts) {
+  Outbox(Function<String, ObjectStore> stores, EventPublisher publisher, PipelineMetrics metrics) {
     this.stores = stores;
     this.publisher = publisher;
     this.metrics = metrics;
-    this.conflicts = conflicts;
   }
 
   /**
@@ -202,28 +196,24 @@ final class Outbox {
     throw new TransientStorageException("could not clear " + entry.object() + " (kept changing)");
   }
 
-  /** Removes the confirmed entries from the state (compare-and-set, re-read on conflict). */
+  /** Removes the confirmed entries from the state (compare-and-set, decided again on a race). */
   private void markDone(SceneStateStore states, SceneStateStore.Loaded loaded, Set<String> done)
       throws IOException {
     if (done.isEmpty()) {
       return;
     }
-    String sceneId = loaded.state().sceneId();
-    int lost = 0;
-    SceneStateStore.Loaded current = loaded;
-    while (true) {
-      List<OutboxEntry> outbox = current.state().outbox();
-      List<OutboxEntry> left = outbox.stream().filter(entry -> !done.contains(entry.id())).toList();
-      if (left.size() == outbox.size()) {
-        return; // someone else confirmed them meanwhile
-      }
-      try {
-        states.write(current.state().withOutbox(left), current.generation());
-        return;
-      } catch (PreconditionFailedException e) {
-        lost = conflicts.lost(sceneId, lost);
-        current = states.load(sceneId, loaded.state().bucket());
-      }
-    }
+    SceneState first = loaded.state();
+    states.update(
+        first.sceneId(),
+        first.bucket(),
+        metrics::conflict,
+        current -> {
+          List<OutboxEntry> outbox = current.state().outbox();
+          List<OutboxEntry> left =
+              outbox.stream().filter(entry -> !done.contains(entry.id())).toList();
+          // Unchanged: someone else confirmed them meanwhile.
+          return new SceneStateStore.Decision<>(
+              left.size() == outbox.size() ? null : current.state().withOutbox(left), null);
+        });
   }
 }

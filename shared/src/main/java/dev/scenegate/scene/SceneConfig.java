@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.scenegate.storage.ObjectContent;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.ObjectTooLargeException;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -32,8 +32,6 @@ public record SceneConfig(
 
   /** config.json is a few lines; anything bigger is not a config. */
   public static final int MAX_BYTES = 64 * 1024;
-
-  private static final int READ_ATTEMPTS = 5;
 
   /** Untrusted input: a duplicate key is ambiguous, trailing content is not one document. */
   private static final ObjectMapper STRICT =
@@ -100,27 +98,26 @@ public record SceneConfig(
   public static Reading read(ObjectStore store, String sceneId, SceneConfig known)
       throws IOException {
     String name = SceneIds.folder(sceneId) + FILE_NAME;
-    for (int attempt = 1; ; attempt++) {
-      Optional<ObjectInfo> info = store.stat(name);
-      if (info.isEmpty()) {
-        return new Reading(absent(sceneId), "absent (use_geniesim true)");
-      }
-      long generation = info.get().generation();
-      if (known != null && known.generation() == generation && name.equals(known.object())) {
-        return new Reading(
-            known, known.valid() ? "use_geniesim " + known.useGeniesim() : known.problem());
-      }
-      try {
-        return parse(name, generation, store.readSmall(name, generation, MAX_BYTES));
-      } catch (NoSuchFileException e) {
-        if (attempt >= READ_ATTEMPTS) {
-          throw e;
-        }
-        // Replaced between stat and read: read the newer one.
-      } catch (ObjectTooLargeException e) {
-        return invalid(name, generation, "larger than " + MAX_BYTES + " bytes", null);
-      }
+    Optional<ObjectInfo> info = store.stat(name);
+    if (info.isEmpty()) {
+      return new Reading(absent(sceneId), "absent (use_geniesim true)");
     }
+    if (known != null
+        && known.generation() == info.get().generation()
+        && name.equals(known.object())) {
+      return new Reading(
+          known, known.valid() ? "use_geniesim " + known.useGeniesim() : known.problem());
+    }
+    Optional<ObjectContent> content;
+    try {
+      content = store.readCurrent(name, MAX_BYTES);
+    } catch (ObjectTooLargeException e) {
+      return invalid(name, info.get().generation(), "larger than " + MAX_BYTES + " bytes", null);
+    }
+    if (content.isEmpty()) {
+      return new Reading(absent(sceneId), "absent (use_geniesim true)");
+    }
+    return parse(name, content.get().generation(), content.get().bytes());
   }
 
   private static Reading invalid(String object, long generation, String problem, String more) {
