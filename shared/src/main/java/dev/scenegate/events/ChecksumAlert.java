@@ -1,6 +1,7 @@
 package dev.scenegate.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenegate.verify.FileFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,19 @@ public record ChecksumAlert(
       String expectedSha256,
       String actualSha256,
       Long expectedSize,
-      Long actualSize) {}
+      Long actualSize) {
+
+    /** The wire form of a verifier's finding (the {@code verify --json} failure shape too). */
+    public static Failure of(FileFailure f) {
+      return new Failure(
+          f.path(),
+          f.kind().name(),
+          f.expectedSha256(),
+          f.actualSha256(),
+          f.expectedSize(),
+          f.actualSize());
+    }
+  }
 
   public ChecksumAlert {
     Objects.requireNonNull(alertId, "alertId");

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The scene's end-to-end verdict in its state: the delivery that last changed it, and its trail.
  */
-public record E2eRecord(
+record E2eRecord(
     Verdict verdict, String bucket, MarkerRef trigger, String updatedAt, List<Transition> history) {
 
   public static final int MAX_HISTORY = 50;

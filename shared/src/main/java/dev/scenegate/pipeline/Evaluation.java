@@ -12,7 +12,7 @@ import java.util.List;
  * the state's compare-and-set loop and kept in the state ({@code outcome}), so a conflict never
  * re-hashes anything.
  */
-public record Evaluation(
+record Evaluation(
     MarkerRef marker,
     boolean passed,
     Kind kind,

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * reason, the report or manifest path, the marker generation). Exactly one of {@code manifest}
  * (checksum stages) and {@code report} (gated stages) is set.
  */
-public record FailedMarker(
+record FailedMarker(
     String stage,
     String sceneId,
     String reason,

@@ -72,14 +72,7 @@ final class StageEvaluator {
       if (failures.size() == Evaluation.MAX_FAILURES) {
         break;
       }
-      failures.add(
-          new ChecksumAlert.Failure(
-              f.path(),
-              f.kind().name(),
-              f.expectedSha256(),
-              f.actualSha256(),
-              f.expectedSize(),
-              f.actualSize()));
+      failures.add(ChecksumAlert.Failure.of(f));
     }
     String reason =
         report.failures().size()
