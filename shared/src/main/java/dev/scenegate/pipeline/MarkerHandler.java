@@ -3,16 +3,20 @@ package dev.scenegate.pipeline;
 import dev.scenegate.events.EventPublisher;
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.quality.QualityGates;
+import dev.scenegate.retry.Backoff;
 import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.storage.ObjectStore;
+import dev.scenegate.storage.TransientStorageException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -43,6 +47,10 @@ public final class MarkerHandler {
       return new Result(DeliveryOutcome.DISMISSED, null, List.of());
     }
   }
+
+  /** How long a duplicate waits for another delivery to confirm what it holds: about 0.6 s. */
+  private static final Backoff HOLDER_WAIT =
+      Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(500)).withMaxAttempts(8);
 
   private final Function<String, ObjectStore> stores;
   private final MeterRegistry meters;
@@ -122,6 +130,7 @@ public final class MarkerHandler {
 
   private Result process(Trigger trigger, MarkerRoute route) throws IOException {
     String sceneId = route.sceneId();
+    Outbox.Claim claim = new Outbox.Claim(UUID.randomUUID().toString(), clock.instant());
     SceneStateStore states = stateStore(trigger.bucket());
     ObjectStore data = stores.apply(trigger.bucket());
     StageEvaluator evaluator =
@@ -152,8 +161,8 @@ public final class MarkerHandler {
                         evaluations,
                         clock.instant());
                 if (step instanceof SceneMachine.Applied applied) {
-                  SceneState next = Outbox.recorded(applied.state(), applied.effects());
-                  return new SceneStateStore.Decision<>(next, new Decided(current, applied));
+                  SceneState next = Outbox.recorded(applied.state(), applied.effects(), claim);
+                  return new SceneStateStore.Decision<>(next, new Decided(current, applied, next));
                 }
                 if (step instanceof SceneMachine.Needs needs) {
                   evaluate(evaluator, sceneId, needs, evaluations);
@@ -164,16 +173,24 @@ public final class MarkerHandler {
             });
     Decided decided = updated.result();
     if (decided.applied() == null) {
-      return duplicate(trigger, route, states, decided.read());
+      return duplicate(trigger, route, states, decided.read(), claim.delivery());
     }
     record(trigger, route, decided.applied());
-    SceneState written = Outbox.recorded(decided.applied().state(), decided.applied().effects());
-    outbox.flush(states, new SceneStateStore.Loaded(written, updated.written()));
+    SceneState written = decided.written();
+    outbox.flush(states, new SceneStateStore.Loaded(written, updated.written()), claim);
     return new Result(DeliveryOutcome.PROCESSED, sceneId, decided.applied().changes());
   }
 
-  /** What the state update decided: the state read, and what the trigger applied (null: none). */
-  private record Decided(SceneStateStore.Loaded read, SceneMachine.Applied applied) {}
+  /**
+   * What the state update decided: the state read (for a duplicate, with the entries it claimed),
+   * what the trigger applied (null: a duplicate), and the state written.
+   */
+  private record Decided(
+      SceneStateStore.Loaded read, SceneMachine.Applied applied, SceneState written) {
+    Decided(SceneStateStore.Loaded read, SceneMachine.Applied applied) {
+      this(read, applied, null);
+    }
+  }
 
   private static void evaluate(
       StageEvaluator evaluator,
@@ -196,8 +213,19 @@ public final class MarkerHandler {
     }
   }
 
+  /**
+   * A trigger processed before: carries out the outbox entries nobody holds (claimed in a
+   * compare-and-set first). Entries another live delivery holds are its to publish; this delivery
+   * waits a little for them to be confirmed (or let go, or their lease to run out), and fails
+   * transiently if they are still held, so the platform retries it: it may be the redelivery of the
+   * delivery that crashed holding them, and then it is the one to publish them.
+   */
   private Result duplicate(
-      Trigger trigger, MarkerRoute route, SceneStateStore states, SceneStateStore.Loaded loaded)
+      Trigger trigger,
+      MarkerRoute route,
+      SceneStateStore states,
+      SceneStateStore.Loaded read,
+      String delivery)
       throws IOException {
     LOG.info(
         "trigger already processed",
@@ -210,9 +238,38 @@ public final class MarkerHandler {
         "generation",
         Long.toString(trigger.generation()),
         "pending_outbox",
-        loaded.state().outbox().size());
-    outbox.flush(states, loaded);
-    return new Result(DeliveryOutcome.DUPLICATE, route.sceneId(), List.of());
+        read.state().outbox().size());
+    for (int attempt = 1; ; attempt++) {
+      Outbox.Claim claim = new Outbox.Claim(delivery, clock.instant());
+      SceneStateStore.Updated<SceneState> claimed =
+          states.update(
+              route.sceneId(),
+              trigger.bucket(),
+              metrics::conflict,
+              current -> {
+                SceneState next = Outbox.recorded(current.state(), List.of(), claim);
+                return new SceneStateStore.Decision<>(
+                    next.equals(current.state()) ? null : next, next);
+              });
+      if (claimed.written() != 0) {
+        outbox.flush(
+            states, new SceneStateStore.Loaded(claimed.result(), claimed.written()), claim);
+      }
+      long held = Outbox.heldByOthers(claimed.result(), claim);
+      if (held == 0) {
+        return new Result(DeliveryOutcome.DUPLICATE, route.sceneId(), List.of());
+      }
+      if (!HOLDER_WAIT.allows(attempt + 1)) {
+        throw new TransientStorageException(
+            "scene "
+                + route.sceneId()
+                + ": "
+                + held
+                + " outbox entries are held by another delivery; retry once it confirmed them or"
+                + " its lease ran out");
+      }
+      HOLDER_WAIT.pauseAfter(attempt);
+    }
   }
 
   private void record(Trigger trigger, MarkerRoute route, SceneMachine.Applied applied) {

@@ -13,6 +13,8 @@ import dev.scenegate.storage.TransientStorageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +32,16 @@ import java.util.function.Function;
 final class Outbox {
   private static final JsonLog LOG = JsonLog.get(Outbox.class);
 
+  /** How long a delivery holds the entries it claimed; publishing takes well under a second. */
+  static final Duration LEASE = Duration.ofMinutes(2);
+
+  /** One delivery's hold on outbox entries, taken at {@code now}. */
+  record Claim(String delivery, Instant now) {
+    String until() {
+      return now.plus(LEASE).toString();
+    }
+  }
+
   private final Function<String, ObjectStore> stores;
   private final EventPublisher publisher;
   private final PipelineMetrics metrics;
@@ -45,10 +57,16 @@ final class Outbox {
    * published once; a pending {@code .failed} write or clear under the same id moves to the end, so
    * the last one wins.
    */
-  static SceneState recorded(SceneState state, List<Effect> effects) {
-    List<OutboxEntry> outbox = new ArrayList<>(state.outbox());
+  static SceneState recorded(SceneState state, List<Effect> effects, Claim claim) {
+    List<OutboxEntry> outbox = new ArrayList<>();
+    for (OutboxEntry pending : state.outbox()) {
+      outbox.add(
+          pending.claimable(claim.now())
+              ? pending.claimed(claim.delivery(), claim.until())
+              : pending);
+    }
     for (Effect effect : effects) {
-      OutboxEntry entry = entry(effect);
+      OutboxEntry entry = entry(effect).claimed(claim.delivery(), claim.until());
       int pending = indexOf(outbox, entry.id());
       if (pending >= 0) {
         if (entry.kind() == OutboxEntry.Kind.PUBLISH) {
@@ -59,6 +77,18 @@ final class Outbox {
       outbox.add(entry);
     }
     return state.withOutbox(outbox);
+  }
+
+  /** Whether {@code state} holds entries a delivery could take now. */
+  static boolean anyClaimable(SceneState state, Instant now) {
+    return state.outbox().stream().anyMatch(e -> e.claimable(now));
+  }
+
+  /** Entries held by other live deliveries. */
+  static long heldByOthers(SceneState state, Claim claim) {
+    return state.outbox().stream()
+        .filter(e -> !e.heldBy(claim.delivery()) && !e.claimable(claim.now()))
+        .count();
   }
 
   private static int indexOf(List<OutboxEntry> outbox, String id) {
@@ -101,8 +131,10 @@ final class Outbox {
    * then removes the confirmed ones from the state. A failure is rethrown after the confirmed
    * entries were removed, so a retry repeats only what was not confirmed.
    */
-  void flush(SceneStateStore states, SceneStateStore.Loaded loaded) throws IOException {
-    List<OutboxEntry> pending = loaded.state().outbox();
+  void flush(SceneStateStore states, SceneStateStore.Loaded loaded, Claim claim)
+      throws IOException {
+    List<OutboxEntry> pending =
+        loaded.state().outbox().stream().filter(e -> e.heldBy(claim.delivery())).toList();
     if (pending.isEmpty()) {
       return;
     }
@@ -130,7 +162,7 @@ final class Outbox {
       }
     }
     try {
-      markDone(states, loaded, done);
+      markDone(states, loaded, done, claim);
     } catch (IOException e) {
       if (failure == null) {
         throw e;
@@ -196,12 +228,13 @@ final class Outbox {
     throw new TransientStorageException("could not clear " + entry.object() + " (kept changing)");
   }
 
-  /** Removes the confirmed entries from the state (compare-and-set, decided again on a race). */
-  private void markDone(SceneStateStore states, SceneStateStore.Loaded loaded, Set<String> done)
+  /**
+   * Removes the confirmed entries from the state and lets go of the unconfirmed ones this delivery
+   * held, so a redelivery can take them at once (compare-and-set, decided again on a race).
+   */
+  private void markDone(
+      SceneStateStore states, SceneStateStore.Loaded loaded, Set<String> done, Claim claim)
       throws IOException {
-    if (done.isEmpty()) {
-      return;
-    }
     SceneState first = loaded.state();
     states.update(
         first.sceneId(),
@@ -209,11 +242,15 @@ final class Outbox {
         metrics::conflict,
         current -> {
           List<OutboxEntry> outbox = current.state().outbox();
-          List<OutboxEntry> left =
-              outbox.stream().filter(entry -> !done.contains(entry.id())).toList();
+          List<OutboxEntry> left = new ArrayList<>();
+          for (OutboxEntry entry : outbox) {
+            if (!done.contains(entry.id())) {
+              left.add(entry.heldBy(claim.delivery()) ? entry.claimed(null, null) : entry);
+            }
+          }
           // Unchanged: someone else confirmed them meanwhile.
           return new SceneStateStore.Decision<>(
-              left.size() == outbox.size() ? null : current.state().withOutbox(left), null);
+              left.equals(outbox) ? null : current.state().withOutbox(left), null);
         });
   }
 }

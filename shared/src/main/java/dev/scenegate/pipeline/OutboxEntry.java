@@ -16,7 +16,8 @@ import java.util.Objects;
  * Kind#WRITE_FAILED}) or to clear after remediation ({@link Kind#CLEAR_FAILED}). A crash in between
  * leaves it in the state; the next delivery for the scene carries it out under the same id. {@code
  * data} is the exact JSON published or written, so an entry recorded by an older version goes out
- * as it was recorded.
+ * as it was recorded. {@code claimedBy}/{@code claimedUntil}: the delivery carrying it out and its
+ * lease (see {@link Outbox}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OutboxEntry(
@@ -27,7 +28,9 @@ public record OutboxEntry(
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> attributes,
     String orderingKey,
     String object,
-    String stage) {
+    String stage,
+    String claimedBy,
+    String claimedUntil) {
 
   public enum Kind {
     @JsonProperty("publish")
@@ -46,6 +49,44 @@ public record OutboxEntry(
         attributes == null
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+  }
+
+  public OutboxEntry(
+      String id,
+      Kind kind,
+      Topic topic,
+      ObjectNode data,
+      Map<String, String> attributes,
+      String orderingKey,
+      String object,
+      String stage) {
+    this(id, kind, topic, data, attributes, orderingKey, object, stage, null, null);
+  }
+
+  /** This entry claimed by {@code delivery} until {@code until} (null, null: released). */
+  OutboxEntry claimed(String delivery, String until) {
+    return new OutboxEntry(
+        id, kind, topic, data, attributes, orderingKey, object, stage, delivery, until);
+  }
+
+  /** Whether {@code delivery} holds it. */
+  boolean heldBy(String delivery) {
+    return delivery.equals(claimedBy);
+  }
+
+  /**
+   * Whether a delivery may take it at {@code now}: nobody holds it (entries of the released
+   * version, entries a failed delivery let go), or its holder's lease ran out (a crashed delivery).
+   */
+  boolean claimable(java.time.Instant now) {
+    if (claimedBy == null || claimedUntil == null) {
+      return true;
+    }
+    try {
+      return !java.time.Instant.parse(claimedUntil).isAfter(now);
+    } catch (java.time.format.DateTimeParseException e) {
+      return true;
+    }
   }
 
   static OutboxEntry publish(

@@ -138,14 +138,21 @@ public final class SceneMachine {
       StageStatus from = record.status();
       StageStatus to = target.status();
       String reason = target.details().path("reason").asText(null);
-      records.put(
-          stage,
+      record =
           record.moved(
               to,
               target.trigger(),
               target.details(),
               at,
-              new Transition(from.wireName(), to.wireName(), target.trigger(), cause, at, reason)));
+              new Transition(from.wireName(), to.wireName(), target.trigger(), cause, at, reason));
+      records.put(stage, record);
+      // DESIGN (event ids): publish what changes a status or decides a stage (a marker generation
+      // evaluated to passed or failed, also when the status stays); a stage that only moves to a
+      // newer marker without either (waiting -> waiting) publishes nothing.
+      boolean decides = to.decided() && target.evaluation() != null;
+      if (from == to && !decides) {
+        continue;
+      }
       String failedObject = stage.failedMarker(state.sceneId());
       if (from == StageStatus.FAILED && to != StageStatus.FAILED) {
         // Remediated (or re-opened): the .failed marker no longer tells the truth.
@@ -165,7 +172,7 @@ public final class SceneMachine {
       }
       String eventId = null;
       if (to != StageStatus.PENDING) {
-        eventId = eventId(bucket, target.trigger(), stage.wireName(), to.wireName());
+        eventId = eventId(cause, stage.wireName(), to.wireName());
         effects.add(
             new Effect.PublishEvent(
                 eventId,
@@ -204,7 +211,7 @@ public final class SceneMachine {
               new Transition(from.wireName(), verdict.wireName(), ref, cause, at, null));
       String eventId = null;
       if (verdict != Verdict.PENDING) {
-        eventId = eventId(trigger.bucket(), ref, E2E, verdict.wireName());
+        eventId = eventId(cause, E2E, verdict.wireName());
         ObjectNode details = EventJson.MAPPER.createObjectNode();
         ObjectNode statuses = details.putObject("stages");
         records.forEach(
@@ -435,11 +442,15 @@ public final class SceneMachine {
         extra);
   }
 
-  /** DESIGN: the same trigger, stage and status always give the same event_id. */
-  public static String eventId(String bucket, MarkerRef trigger, String stage, String status) {
-    String key =
-        (trigger == null ? bucket + "/-" : trigger.key(bucket)) + "|" + stage + "|" + status;
-    return uuidLike(Sha256.hex(key.getBytes(StandardCharsets.UTF_8)));
+  /**
+   * DESIGN (rules for event_id): a stable hash of the cause (the idempotency key of the delivery
+   * that made the transition), the stage and the status. A redelivery of the same cause gets the
+   * same id; a different cause a new one, also when stage and status repeat.
+   */
+  public static String eventId(String cause, String stage, String status) {
+    return uuidLike(
+        Sha256.hex(
+            ("event|" + cause + "|" + stage + "|" + status).getBytes(StandardCharsets.UTF_8)));
   }
 
   private static String id(
