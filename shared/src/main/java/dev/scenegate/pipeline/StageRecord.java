@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -42,6 +43,21 @@ public record StageRecord(
   @Override
   public Map<String, Long> markers() {
     return markers;
+  }
+
+  /**
+   * Why the stage did not move on its newest marker, when it did not: the reason of the newest
+   * history entry that changed no status (e.g. a {@code .geniesim_submitted} after a decided
+   * complete). For {@code status} to show under the stage's row.
+   */
+  public Optional<String> note() {
+    if (history.isEmpty()) {
+      return Optional.empty();
+    }
+    Transition last = history.get(history.size() - 1);
+    return last.from() != null && last.from().equals(last.to())
+        ? Optional.ofNullable(last.reason())
+        : Optional.empty();
   }
 
   StageRecord withMarker(String object, long generation) {

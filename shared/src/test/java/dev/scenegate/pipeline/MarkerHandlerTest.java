@@ -169,6 +169,8 @@ class MarkerHandlerTest {
     assertEquals("passed", note.to());
     assertEquals(late.object(), note.trigger().object());
     assertTrue(note.reason().contains("changes no status"), note.reason());
+    assertEquals(
+        note.reason(), h.state().stage(Stage.GENIESIM_EXPORT).note().orElseThrow(), "for status");
     Trigger rerun = h.scene.marker("geniesim/.geniesim_complete");
     h.deliver(rerun);
     assertEquals(PASSED, h.status(Stage.GENIESIM_EXPORT));
