@@ -31,9 +31,7 @@ final class SceneTarget {
    * The store named by exactly one of {@code --bucket} (see {@link GcsTargets#bucket}: the name is
    * checked and the bucket must exist) or {@code --dir} (an existing folder).
    */
-  static ObjectStore store(Args args, Console console) throws CliException {
-    String bucket = args.value("bucket");
-    String dir = args.value("dir");
+  static ObjectStore store(String bucket, String dir, Console console) throws CliException {
     if ((bucket == null) == (dir == null)) {
       throw CliException.usage("give exactly one of --bucket B or --dir DIR");
     }

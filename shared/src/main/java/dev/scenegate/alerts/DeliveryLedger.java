@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * invocations racing for one claim cannot both win. An expired lease (an instance died while
  * sending) is taken over the same way.
  */
-public final class DeliveryLedger {
+final class DeliveryLedger {
   /**
    * Under the state prefix (the only place the notifier may write). The leading underscore keeps it
    * apart from scene state documents: a scene id never starts with one.
