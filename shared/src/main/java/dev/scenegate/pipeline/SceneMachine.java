@@ -1,14 +1,11 @@
 package dev.scenegate.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.scenegate.events.AlertKind;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.StageEvent;
 import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.scene.Stage;
-import dev.scenegate.verify.Sha256;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -158,17 +155,25 @@ public final class SceneMachine {
         // Remediated (or re-opened): the .failed marker no longer tells the truth.
         effects.add(
             new Effect.ClearFailed(
-                id("clear", bucket, target.trigger(), stage.wireName(), to.wireName()),
+                StagePayloads.effectId(
+                    "clear", bucket, target.trigger(), stage.wireName(), to.wireName()),
                 failedObject,
                 stage.wireName()));
       }
       if (to == StageStatus.FAILED) {
         effects.add(
             new Effect.WriteFailed(
-                id("failed", bucket, target.trigger(), stage.wireName(), "failed"),
+                StagePayloads.effectId(
+                    "failed", bucket, target.trigger(), stage.wireName(), "failed"),
                 failedObject,
                 stage.wireName(),
-                failedMarker(state.sceneId(), stage, target, at)));
+                StagePayloads.failedMarker(
+                    state.sceneId(),
+                    stage,
+                    target.evaluation(),
+                    target.details(),
+                    target.trigger(),
+                    at)));
       }
       String eventId = null;
       if (to != StageStatus.PENDING) {
@@ -189,7 +194,9 @@ public final class SceneMachine {
                     target.details().deepCopy())));
       }
       if (to == StageStatus.FAILED && target.evaluation() != null) {
-        ChecksumAlert alert = alert(state.sceneId(), bucket, stage, target, eventId, at);
+        ChecksumAlert alert =
+            StagePayloads.alert(
+                state.sceneId(), bucket, stage, target.evaluation(), target.trigger(), eventId, at);
         effects.add(new Effect.RaiseAlert(alert.alertId(), alert));
       }
       changes.add(new Change(stage, from.wireName(), to.wireName(), target.trigger(), eventId));
@@ -383,94 +390,13 @@ public final class SceneMachine {
         .orElse(null);
   }
 
-  private static FailedMarker failedMarker(String sceneId, Stage stage, Target target, String at) {
-    Evaluation e = target.evaluation();
-    boolean checksum = e != null && e.kind() == Evaluation.Kind.CHECKSUM;
-    String path = e == null ? null : e.path();
-    return new FailedMarker(
-        stage.wireName(),
-        sceneId,
-        e == null ? target.details().path("reason").asText() : e.reason(),
-        checksum ? path : null,
-        checksum ? null : path,
-        target.trigger().object(),
-        Long.toString(target.trigger().generation()),
-        at);
-  }
-
-  /** The context a stage alert carries beyond DESIGN's fields. */
-  private record AlertContext(
-      String stage,
-      String reason,
-      StageEvent.Trigger trigger,
-      int failuresTotal,
-      String stageEventId) {}
-
-  private static ChecksumAlert alert(
-      String sceneId, String bucket, Stage stage, Target target, String eventId, String at) {
-    Evaluation e = target.evaluation();
-    boolean checksum = e.kind() == Evaluation.Kind.CHECKSUM;
-    AlertKind kind = checksum ? AlertKind.CHECKSUM_FAILURE : AlertKind.GATE_FAILURE;
-    List<String> remediation =
-        checksum
-            ? ChecksumAlert.REMEDIATION
-            : List.of(
-                "Inspect " + e.path() + ": " + e.reason(),
-                "Fix the upstream job (no mock capture, real PhysX, thresholds of the runbook) and"
-                    + " re-run it; a new generation of "
-                    + target.trigger().object()
-                    + " re-opens the stage.");
-    ObjectNode extra =
-        EventJson.MAPPER.valueToTree(
-            new AlertContext(
-                stage.wireName(),
-                e.reason(),
-                new StageEvent.Trigger(
-                    target.trigger().object(), Long.toString(target.trigger().generation())),
-                e.failuresTotal(),
-                eventId));
-    return new ChecksumAlert(
-        id("alert", bucket, target.trigger(), stage.wireName(), kind.wireName()),
-        kind.wireName(),
-        "critical",
-        sceneId,
-        bucket,
-        e.path(),
-        e.failures(),
-        remediation,
-        at,
-        extra);
-  }
-
   /**
    * DESIGN (rules for event_id): a stable hash of the cause (the idempotency key of the delivery
    * that made the transition), the stage and the status. A redelivery of the same cause gets the
    * same id; a different cause a new one, also when stage and status repeat.
    */
   public static String eventId(String cause, String stage, String status) {
-    return uuidLike(
-        Sha256.hex(
-            ("event|" + cause + "|" + stage + "|" + status).getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static String id(
-      String what, String bucket, MarkerRef trigger, String stage, String status) {
-    return uuidLike(
-        Sha256.hex(
-            (what + "|" + trigger.key(bucket) + "|" + stage + "|" + status)
-                .getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static String uuidLike(String hex) {
-    return hex.substring(0, 8)
-        + "-"
-        + hex.substring(8, 12)
-        + "-"
-        + hex.substring(12, 16)
-        + "-"
-        + hex.substring(16, 20)
-        + "-"
-        + hex.substring(20, 32);
+    return StagePayloads.eventId(cause, stage, status);
   }
 
   private static boolean equalsRef(MarkerRef a, MarkerRef b) {
