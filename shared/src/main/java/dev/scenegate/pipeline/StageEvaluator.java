@@ -11,6 +11,7 @@ import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.verify.FileFailure;
+import dev.scenegate.verify.HashingPool;
 import dev.scenegate.verify.ManifestMissingException;
 import dev.scenegate.verify.VerificationReport;
 import dev.scenegate.verify.Verifier;
@@ -50,7 +51,8 @@ final class StageEvaluator {
   }
 
   private Evaluation verify(MarkerRef marker, String manifestObject) throws IOException {
-    Verifier verifier = new Verifier(store, threads, metrics.registry());
+    // One bounded pool per process: concurrent requests share its threads and buffers.
+    Verifier verifier = new Verifier(store, HashingPool.shared(threads), metrics.registry());
     VerificationReport report;
     try {
       report = verifier.verify(manifestObject, false);
