@@ -11,7 +11,7 @@ import java.util.Optional;
  * string work, so everything that is not a marker (assets, reports, scenegate's own {@code .failed}
  * and {@code _scenegate/} writes, invalid scene ids) is dismissed without a single storage call.
  */
-record MarkerRoute(String sceneId, Stage stage, String object, String relativeMarker) {
+public record MarkerRoute(String sceneId, Stage stage, String object, String relativeMarker) {
 
   private static final String SCENES = SceneIds.SCENES_FOLDER;
   private static final Map<String, Stage> BY_MARKER = new HashMap<>();
