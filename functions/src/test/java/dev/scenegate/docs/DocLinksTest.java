@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,9 +28,6 @@ class DocLinksTest {
   private static final Pattern FENCE = Pattern.compile("^\\s*(```|~~~)");
 
   @Test
-  @Disabled(
-      "until docs/architecture.md (helper pipeline, issue 12) is merged: README.md, docs/README.md"
-          + " and docs/stages-and-state.md link to it")
   void everyRelativeLinkLeadsToAFileAndAHeading() throws IOException {
     List<Path> pages = new ArrayList<>();
     pages.add(REPO.resolve("README.md"));
