@@ -31,6 +31,8 @@ public final class Main {
             new VerifyCommand(),
             new ManifestCommand(),
             new StatusCommand(),
+            new dev.scenegate.fleet.ScenesCommand(),
+            new dev.scenegate.fleet.BoardCommand(),
             new CheckCommand(),
             new RegressionCommand(),
             new BackfillCommand(),
