@@ -118,7 +118,7 @@ final class BoardPage {
     b.append("<p class=\"meta\">Read at <time datetime=\"")
         .append(view.readAt())
         .append("\">")
-        .append(view.readAt())
+        .append(shortTime(view.readAt()))
         .append("</time> · stale: running longer than ")
         .append(text(human(ctx.deadlines().running())))
         .append(", waiting longer than ")
@@ -318,6 +318,16 @@ final class BoardPage {
     }
     b.append("</dl>\n</section>\n");
 
+    List<SceneDocument.StageEntry> failed =
+        doc.stages().stream().filter(s -> s.failure() != null).toList();
+    if (!failed.isEmpty()) {
+      b.append("<section class=\"panel\" aria-label=\"Failures\">\n<h2>Failures</h2>\n");
+      for (SceneDocument.StageEntry s : failed) {
+        failure(b, summary.sceneId(), s, detail.failedMarkers().get(s.stage().wireName()));
+      }
+      b.append("</section>\n");
+    }
+
     b.append("<section class=\"panel\" aria-label=\"Stages\">\n<h2>Stages</h2>\n");
     b.append(
         "<div class=\"grid-wrap\"><table class=\"stages\">\n<thead><tr><th scope=\"col\">Stage</th>");
@@ -354,16 +364,6 @@ final class BoardPage {
       b.append("</td><td>").append(text(s.reason())).append("</td></tr>\n");
     }
     b.append("</tbody>\n</table></div>\n</section>\n");
-
-    List<SceneDocument.StageEntry> failed =
-        doc.stages().stream().filter(s -> s.failure() != null).toList();
-    if (!failed.isEmpty()) {
-      b.append("<section class=\"panel\" aria-label=\"Failures\">\n<h2>Failures</h2>\n");
-      for (SceneDocument.StageEntry s : failed) {
-        failure(b, summary.sceneId(), s, detail.failedMarkers().get(s.stage().wireName()));
-      }
-      b.append("</section>\n");
-    }
 
     b.append("<section class=\"panel\" aria-label=\"Alerts raised\">\n<h2>Alerts raised</h2>\n");
     if (doc.alerts().isEmpty()) {
@@ -454,7 +454,9 @@ final class BoardPage {
     }
     b.append("<dt>Marker</dt><dd>");
     marker(b, s.markerObject(), s.markerGeneration());
-    b.append("</dd>\n<dt>Failed at</dt><dd>").append(text(s.since())).append("</dd>\n</dl>\n");
+    b.append("</dd>\n<dt>Failed at</dt><dd>");
+    time(b, s.since(), null);
+    b.append("</dd>\n</dl>\n");
     if (!f.files().isEmpty()) {
       b.append("<table class=\"files\">\n<thead><tr><th scope=\"col\">File</th>");
       b.append("<th scope=\"col\">Outcome</th><th scope=\"col\">Expected size</th>");
@@ -643,13 +645,28 @@ final class BoardPage {
       return;
     }
     Instant parsed = instant(at);
-    b.append("<time datetime=\"").append(text(at)).append("\">").append(text(at)).append("</time>");
+    b.append("<time datetime=\"")
+        .append(text(at))
+        .append("\" title=\"")
+        .append(text(at))
+        .append("\">")
+        .append(text(parsed == null ? at : shortTime(parsed)))
+        .append("</time>");
     if (parsed != null && now != null && !parsed.isAfter(now)) {
       b.append(" <span class=\"meta\">(")
           .append(text(human(Duration.between(parsed, now))))
           .append(" ago)</span>");
     }
   }
+
+  /** An instant for people, to the second: {@code 2026-12-01 11:19:50Z}. */
+  static String shortTime(Instant at) {
+    return SHORT_TIME.format(at);
+  }
+
+  private static final java.time.format.DateTimeFormatter SHORT_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT)
+          .withZone(java.time.ZoneOffset.UTC);
 
   /** A duration for people: {@code 26h 5m}, {@code 3d 2h}, {@code 40s}. */
   static String human(Duration d) {

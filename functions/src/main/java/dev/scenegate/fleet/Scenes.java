@@ -83,7 +83,12 @@ public final class Scenes {
       } else {
         List<String> parts = new ArrayList<>();
         for (SceneSummary.StaleStage st : s.stale()) {
-          parts.add(st.stage().wireName() + " " + st.status().wireName() + " since " + st.since());
+          parts.add(
+              st.stage().wireName()
+                  + " "
+                  + st.status().wireName()
+                  + " since "
+                  + shortTime(st.since()));
         }
         stale = dash(parts);
       }
@@ -91,7 +96,7 @@ public final class Scenes {
           new String[] {
             s.sceneId(),
             s.verdictName(),
-            s.updatedAt() == null ? "-" : s.updatedAt(),
+            shortTime(s.updatedAt()),
             dash(s.failedStages()),
             dash(s.waitingStages()),
             dash(s.runningStages()),
@@ -142,6 +147,20 @@ public final class Scenes {
           .append(!options.failedOnly() && options.staleOnly() ? " stale" : "");
     }
     out.println(summary);
+  }
+
+  /** An instant to the second ({@code 2026-12-01T11:19:50Z}); the JSON keeps it whole. */
+  private static String shortTime(String at) {
+    if (at == null) {
+      return "-";
+    }
+    try {
+      return java.time.Instant.parse(at)
+          .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+          .toString();
+    } catch (java.time.format.DateTimeParseException e) {
+      return at;
+    }
   }
 
   private static String dash(List<String> values) {
