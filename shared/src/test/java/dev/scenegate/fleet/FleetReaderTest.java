@@ -39,9 +39,9 @@ class FleetReaderTest {
     }
 
     @Override
-    public byte[] readSmall(String name, long generation, int maxBytes) throws IOException {
+    public java.io.InputStream open(String name, long generation) throws IOException {
       reads.incrementAndGet();
-      return delegate.readSmall(name, generation, maxBytes);
+      return delegate.open(name, generation);
     }
   }
 
