@@ -1,4 +1,5 @@
-# The two Cloud Functions (gen2, Java 17), both built from the same shaded jar.
+# The two Cloud Functions (gen2, runtime var.function_runtime), both built from the same shaded
+# jar by the module's build service account into the module's image repository (build.tf).
 
 locals {
   # Where each function finds the state documents and the topics (names, not IDs: the
@@ -20,8 +21,6 @@ locals {
   notifier_env = merge(var.notifier_extra_env, local.common_env, {
     WEBHOOK_URLS = join(",", var.webhook_urls)
   })
-
-  function_build_service_account = var.build_service_account_email == null ? null : "projects/${var.project_id}/serviceAccounts/${var.build_service_account_email}"
 }
 
 resource "google_cloudfunctions2_function" "marker" {
@@ -32,13 +31,14 @@ resource "google_cloudfunctions2_function" "marker" {
   labels      = local.labels
 
   build_config {
-    runtime         = "java17"
-    entry_point     = "dev.scenegate.functions.MarkerFunction"
-    service_account = local.function_build_service_account
+    runtime           = var.function_runtime
+    entry_point       = "dev.scenegate.functions.MarkerFunction"
+    service_account   = local.build_service_account_id
+    docker_repository = google_artifact_registry_repository.images.id
 
     source {
       storage_source {
-        bucket = google_storage_bucket.source.name
+        bucket = local.source_bucket_name
         object = google_storage_bucket_object.function_source.name
       }
     }
@@ -71,31 +71,29 @@ resource "google_cloudfunctions2_function" "marker" {
     }
   }
 
-  depends_on = [
-    google_project_iam_member.gcs_agent_publishes_notifications,
-    google_project_iam_member.marker_trigger_receives_events,
-    google_storage_bucket_iam_member.marker_data_objects,
-    google_storage_bucket_iam_member.marker_state_objects,
-    google_pubsub_topic_iam_member.marker_publishes_stage_events,
-    google_pubsub_topic_iam_member.marker_publishes_checksum_alerts,
-  ]
+  # The trigger is created with the function, so every grant it and the build rely on must have
+  # propagated first (time_sleep.grants_propagate waits for them; iam.tf). The run.invoker grant
+  # on the function's own Cloud Run service can only follow the function; events refused (403)
+  # until it lands are redelivered, RETRY_POLICY_RETRY, not lost.
+  depends_on = [time_sleep.grants_propagate]
 }
 
 resource "google_cloudfunctions2_function" "notifier" {
   project     = var.project_id
   location    = var.region
   name        = "${var.name_prefix}-alert-notifier"
-  description = "Posts every checksum alert to the configured webhooks, signed with HMAC-SHA256."
+  description = "Posts every checksum alert to the configured webhooks, signed with HMAC-SHA256. Called by the push subscription on checksum-alerts (pubsub.tf)."
   labels      = local.labels
 
   build_config {
-    runtime         = "java17"
-    entry_point     = "dev.scenegate.functions.AlertNotifierFunction"
-    service_account = local.function_build_service_account
+    runtime           = var.function_runtime
+    entry_point       = "dev.scenegate.functions.AlertNotifierPushFunction"
+    service_account   = local.build_service_account_id
+    docker_repository = google_artifact_registry_repository.images.id
 
     source {
       storage_source {
-        bucket = google_storage_bucket.source.name
+        bucket = local.source_bucket_name
         object = google_storage_bucket_object.function_source.name
       }
     }
@@ -131,14 +129,9 @@ resource "google_cloudfunctions2_function" "notifier" {
     }
   }
 
-  event_trigger {
-    trigger_region        = var.region
-    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
-    pubsub_topic          = google_pubsub_topic.checksum_alerts.id
-    service_account_email = google_service_account.notifier_trigger.email
-    # Transient webhook failures throw after the in-invocation retries; redeliver them.
-    retry_policy = "RETRY_POLICY_RETRY"
-  }
+  # No event_trigger: Eventarc's own Pub/Sub subscription cannot have a dead-letter topic, so the
+  # module's push subscription (google_pubsub_subscription.notifier) calls this HTTP function
+  # with an OIDC token instead, and AlertNotifierPushFunction decodes the push envelope.
 
   depends_on = [
     google_secret_manager_secret_iam_member.notifier_reads_webhook_secret,
@@ -146,5 +139,6 @@ resource "google_cloudfunctions2_function" "notifier" {
     google_secret_manager_secret_version.webhook,
     google_secret_manager_secret_version.slack_webhook_urls,
     google_storage_bucket_iam_member.notifier_state_objects,
+    time_sleep.grants_propagate,
   ]
 }

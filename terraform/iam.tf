@@ -1,7 +1,8 @@
 # Identities and grants. Each workload runs as its own service account, and every grant names
 # the one bucket, topic, subscription, secret or service it is for. The only project-level
 # grants are the two that Google Cloud offers at no narrower scope (see below); none of them
-# is a storage or Pub/Sub role of ours. TerraformPolicyTest (functions module) enforces this.
+# is a storage or Pub/Sub role of ours. TerraformPolicyTest (functions module) enforces this over
+# every grant in the module; tests/iam.tftest.hcl checks each service account's bindings in a plan.
 
 # ---------------------------------------------------------------------------------------------
 # Service accounts: one per function / job, and one per Eventarc trigger
@@ -13,7 +14,7 @@ resource "google_service_account" "marker" {
   display_name = "scenegate marker function"
   description  = "Runtime identity of the marker function: reads scenes, writes state and .failed markers, publishes stage events and checksum alerts."
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_propagate]
 }
 
 resource "google_service_account" "notifier" {
@@ -22,7 +23,7 @@ resource "google_service_account" "notifier" {
   display_name = "scenegate alert notifier function"
   description  = "Runtime identity of the alert notifier: reads the webhook secrets, keeps alert de-duplication records under the state prefix."
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_propagate]
 }
 
 resource "google_service_account" "backfill" {
@@ -31,7 +32,7 @@ resource "google_service_account" "backfill" {
   display_name = "scenegate backfill job"
   description  = "Runtime identity of the SHA-256 backfill Cloud Run Job: reads scenes, writes hash metadata, manifests and checkpoints, publishes drift alerts."
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_propagate]
 }
 
 resource "google_service_account" "marker_trigger" {
@@ -40,16 +41,16 @@ resource "google_service_account" "marker_trigger" {
   display_name = "scenegate marker trigger"
   description  = "Eventarc trigger identity: receives Cloud Storage events and invokes the marker function, nothing else."
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_propagate]
 }
 
 resource "google_service_account" "notifier_trigger" {
   project      = var.project_id
   account_id   = "${var.name_prefix}-notifier-evt"
-  display_name = "scenegate alert notifier trigger"
-  description  = "Eventarc trigger identity: pushes checksum-alerts messages to the notifier function, nothing else."
+  display_name = "scenegate alert notifier push"
+  description  = "Push identity of the notifier's subscription: its OIDC token invokes the notifier function, nothing else."
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_propagate]
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -146,11 +147,11 @@ resource "google_pubsub_topic_iam_member" "backfill_publishes_checksum_alerts" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Trigger identities: receive events, invoke their own function
+# Trigger and push identities: receive events, invoke their own function
 # ---------------------------------------------------------------------------------------------
 
 # Project level because Eventarc checks eventarc.events.receiveEvent on the project; the role
-# holds that one permission. Pub/Sub-sourced triggers (the notifier's) do not need it.
+# holds that one permission. The notifier's push subscription does not need it.
 resource "google_project_iam_member" "marker_trigger_receives_events" {
   project = var.project_id
   role    = "roles/eventarc.eventReceiver"
@@ -206,6 +207,15 @@ resource "google_pubsub_topic_iam_member" "dead_letter_publisher_pubsub_agent" {
   member  = local.pubsub_service_agent
 }
 
+resource "google_pubsub_topic_iam_member" "stage_dead_letter_publisher_pubsub_agent" {
+  count = local.stage_gating ? 1 : 0
+
+  project = var.project_id
+  topic   = google_pubsub_topic.stage_events_dead_letter[0].name
+  role    = "roles/pubsub.publisher"
+  member  = local.pubsub_service_agent
+}
+
 resource "google_pubsub_subscription_iam_member" "alerts_subscriber_pubsub_agent" {
   for_each = var.alert_subscriptions
 
@@ -215,8 +225,24 @@ resource "google_pubsub_subscription_iam_member" "alerts_subscriber_pubsub_agent
   member       = local.pubsub_service_agent
 }
 
+resource "google_pubsub_subscription_iam_member" "notifier_subscriber_pubsub_agent" {
+  project      = var.project_id
+  subscription = google_pubsub_subscription.notifier.name
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_service_agent
+}
+
+resource "google_pubsub_subscription_iam_member" "stage_subscriber_pubsub_agent" {
+  for_each = var.stage_subscriptions
+
+  project      = var.project_id
+  subscription = google_pubsub_subscription.stage[each.key].name
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_service_agent
+}
+
 # Only for projects whose Pub/Sub service agent predates 2021-04-08: it mints the push tokens
-# of the trigger identities. Scoped to those two service accounts.
+# of the trigger and push identities. Scoped to those two service accounts.
 resource "google_service_account_iam_member" "pubsub_agent_tokens_marker_trigger" {
   count = var.legacy_pubsub_token_creator ? 1 : 0
 
@@ -246,4 +272,52 @@ resource "google_pubsub_subscription_iam_member" "alert_subscribers" {
   subscription = google_pubsub_subscription.alerts[split(" ", each.value)[0]].name
   role         = "roles/pubsub.subscriber"
   member       = split(" ", each.value)[1]
+}
+
+resource "google_pubsub_subscription_iam_member" "stage_subscribers" {
+  # Keys are "<subscription> <principal>" (neither holds a space); a list `for`, see above.
+  for_each = toset(flatten([for name, sub in var.stage_subscriptions : [for m in sub.subscriber_members : "${name} ${m}"]]))
+
+  project      = var.project_id
+  subscription = google_pubsub_subscription.stage[split(" ", each.value)[0]].name
+  role         = "roles/pubsub.subscriber"
+  member       = split(" ", each.value)[1]
+}
+
+# ---------------------------------------------------------------------------------------------
+# Propagation
+# ---------------------------------------------------------------------------------------------
+
+# IAM bindings take effect eventually (typically within minutes): an Eventarc trigger, a build or
+# a push subscription created right after its grants can be refused. The functions wait for
+# every grant they, their builds and the marker's trigger rely on; on create only.
+resource "time_sleep" "grants_propagate" {
+  create_duration = var.propagation_waits.iam
+
+  depends_on = [
+    google_project_iam_member.gcs_agent_publishes_notifications,
+    google_project_iam_member.marker_trigger_receives_events,
+    google_storage_bucket_iam_member.marker_data_objects,
+    google_storage_bucket_iam_member.marker_state_objects,
+    google_pubsub_topic_iam_member.marker_publishes_stage_events,
+    google_pubsub_topic_iam_member.marker_publishes_checksum_alerts,
+    google_secret_manager_secret_iam_member.notifier_reads_webhook_secret,
+    google_secret_manager_secret_iam_member.notifier_reads_slack_urls,
+    google_storage_bucket_iam_member.notifier_state_objects,
+    google_project_iam_member.build_writes_logs,
+    google_artifact_registry_repository_iam_member.build_pushes_images,
+    google_storage_bucket_iam_member.build_reads_source,
+    google_service_account_iam_member.pubsub_agent_tokens_marker_trigger,
+  ]
+}
+
+# The notifier's push subscription starts calling as soon as it exists: it waits for the
+# invoker grant on the function's service (which can only follow the function) to propagate.
+resource "time_sleep" "notifier_invoker_propagates" {
+  create_duration = var.propagation_waits.iam
+
+  depends_on = [
+    google_cloud_run_service_iam_member.notifier_trigger_invokes_notifier,
+    google_service_account_iam_member.pubsub_agent_tokens_notifier_trigger,
+  ]
 }

@@ -1,9 +1,11 @@
 # scenegate on Google Cloud. The resources are split by concern:
 #   storage.tf     data / state / source buckets and the function source archive
-#   pubsub.tf      topics, alert subscriptions, dead-lettering
+#   pubsub.tf      topics, alert subscriptions, the notifier push subscription, downstream
+#                  stage subscriptions (stage_subscriptions), dead-lettering
 #   iam.tf         one service account per workload and every grant, each scoped to its resource
 #   secrets.tf     webhook signing secret (and Slack webhook URLs)
-#   functions.tf   marker and alert notifier functions (Cloud Functions gen2, Java 17)
+#   functions.tf   marker and alert notifier functions (Cloud Functions gen2, var.function_runtime)
+#   build.tf       image repository and build service account (function builds, backfill image)
 #   backfill.tf    backfill Cloud Run Job
 #   monitoring.tf  alert policies
 
@@ -46,4 +48,19 @@ resource "google_project_service" "enabled" {
   service = each.value
   # Other workloads in the project may use the same APIs.
   disable_on_destroy = false
+}
+
+# Enabling an API returns before the service (and its service agent: Eventarc's, Pub/Sub's)
+# can be used everywhere; on a fresh project the first Eventarc trigger otherwise fails with
+# "Permission denied while using the Eventarc Service Agent. If you recently started to use
+# Eventarc, it may take a few minutes..." (hashicorp/terraform-provider-google#14584, #25294).
+# Everything that uses an API depends on this wait, not on google_project_service directly.
+# time_sleep waits on create only: later applies do not wait.
+resource "time_sleep" "apis_propagate" {
+  count = var.enable_apis ? 1 : 0
+
+  create_duration = var.propagation_waits.apis
+  triggers        = { apis = join(",", sort(tolist(local.apis))) }
+
+  depends_on = [google_project_service.enabled]
 }

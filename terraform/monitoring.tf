@@ -12,11 +12,14 @@ resource "google_monitoring_notification_channel" "email" {
     email_address = each.value
   }
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_propagate]
 }
 
 locals {
   notification_channels = concat(var.notification_channels, [for c in google_monitoring_notification_channel.email : c.id])
+
+  dead_letter_topics = concat([google_pubsub_topic.dead_letter.name], [for t in google_pubsub_topic.stage_events_dead_letter : t.name])
+  dead_letter_holds  = concat([google_pubsub_subscription.dead_letter_hold.name], [for h in google_pubsub_subscription.stage_events_dead_letter_hold : h.name])
 }
 
 resource "google_monitoring_alert_policy" "checksum_alerts" {
@@ -65,15 +68,139 @@ resource "google_monitoring_alert_policy" "checksum_alerts" {
 
 resource "google_monitoring_alert_policy" "dead_letters" {
   project      = var.project_id
-  display_name = "scenegate: alert messages dead-lettered"
+  display_name = "scenegate: messages dead-lettered"
+  combiner     = "OR"
+  severity     = "ERROR"
+
+  dynamic "conditions" {
+    for_each = local.dead_letter_topics
+    content {
+      display_name = "Messages forwarded to ${conditions.value}"
+
+      condition_threshold {
+        filter          = "resource.type = \"pubsub_topic\" AND resource.labels.topic_id = \"${conditions.value}\" AND metric.type = \"pubsub.googleapis.com/topic/send_message_operation_count\""
+        comparison      = "COMPARISON_GT"
+        threshold_value = 0
+        duration        = "0s"
+
+        aggregations {
+          alignment_period   = "60s"
+          per_series_aligner = "ALIGN_SUM"
+        }
+
+        trigger {
+          count = 1
+        }
+      }
+    }
+  }
+
+  dynamic "conditions" {
+    for_each = local.dead_letter_holds
+    content {
+      display_name = "Dead letters waiting in ${conditions.value}"
+
+      condition_threshold {
+        filter          = "resource.type = \"pubsub_subscription\" AND resource.labels.subscription_id = \"${conditions.value}\" AND metric.type = \"pubsub.googleapis.com/subscription/num_undelivered_messages\""
+        comparison      = "COMPARISON_GT"
+        threshold_value = 0
+        duration        = "300s"
+
+        aggregations {
+          alignment_period   = "300s"
+          per_series_aligner = "ALIGN_MAX"
+        }
+
+        trigger {
+          count = 1
+        }
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "86400s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = <<-EOT
+      A subscriber (the alert notifier, an alert subscription, or a downstream consumer of stage
+      events) did not acknowledge a message within its delivery attempts, so it was moved to a
+      dead-letter topic. Inspect the messages on the dead-letter hold subscription named in the
+      incident, fix the subscriber, then replay or acknowledge them.
+    EOT
+  }
+
+  notification_channels = local.notification_channels
+}
+
+# CRITICAL entries of scenegate's functions and backfill job (the structured logs carry
+# scene_id, stage and the trigger object), as a log-match condition: Cloud Monitoring evaluates
+# the log filter itself, so nothing has to exist first. (A threshold condition on a log-based
+# metric fails on a fresh project with "Cannot find metric(s) that match type ... it could take
+# up to 10 minutes to become available": hashicorp/terraform-provider-google#11102.) Log-match
+# policies require alert_strategy.notification_rate_limit.
+resource "google_monitoring_alert_policy" "critical_logs" {
+  project      = var.project_id
+  display_name = "scenegate: CRITICAL log entries"
+  combiner     = "OR"
+  severity     = "CRITICAL"
+
+  conditions {
+    display_name = "CRITICAL entries from the scenegate functions and jobs"
+
+    condition_matched_log {
+      filter = local.critical_log_filter
+      label_extractors = {
+        scene_id = "EXTRACT(jsonPayload.scene_id)"
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+    notification_rate_limit {
+      period = "300s"
+    }
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "A scenegate function or job logged at CRITICAL severity. Open Logs Explorer on it and read the entry's scene_id, stage and trigger object."
+  }
+
+  notification_channels = local.notification_channels
+
+  depends_on = [time_sleep.apis_propagate]
+}
+
+locals {
+  critical_log_filter = join(" OR ", compact([
+    "(resource.type = \"cloud_run_revision\" AND resource.labels.service_name = (\"${google_cloudfunctions2_function.marker.name}\" OR \"${google_cloudfunctions2_function.notifier.name}\") AND severity >= CRITICAL)",
+    var.backfill_image == null ? "" : "(resource.type = \"cloud_run_job\" AND resource.labels.job_name = \"${google_cloud_run_v2_job.backfill[0].name}\" AND severity >= CRITICAL)",
+  ]))
+}
+
+# The backfill: every failed task attempt notifies, whatever a retry does after it. A task
+# exits 1 when it found drift (or cannot go on) and Cloud Run retries it up to max_retries (it
+# cannot retry by exit code). The backfill checkpoints drift when found and a retried attempt
+# of the same execution (CLOUD_RUN_EXECUTION, set by Cloud Run) exits 1 again; this policy does
+# not rely on that: it is on attempts, not executions. The drift itself is also a checksum
+# alert, published when found.
+resource "google_monitoring_alert_policy" "backfill_failed_attempts" {
+  count = var.backfill_image == null ? 0 : 1
+
+  project      = var.project_id
+  display_name = "scenegate: backfill task attempt failed (drift or error)"
   combiner     = "OR"
   severity     = "ERROR"
 
   conditions {
-    display_name = "Messages forwarded to ${google_pubsub_topic.dead_letter.name}"
+    display_name = "Failed task attempts of ${google_cloud_run_v2_job.backfill[0].name}"
 
     condition_threshold {
-      filter          = "resource.type = \"pubsub_topic\" AND resource.labels.topic_id = \"${google_pubsub_topic.dead_letter.name}\" AND metric.type = \"pubsub.googleapis.com/topic/send_message_operation_count\""
+      filter          = "resource.type = \"cloud_run_job\" AND resource.labels.job_name = \"${google_cloud_run_v2_job.backfill[0].name}\" AND metric.type = \"run.googleapis.com/job/completed_task_attempt_count\" AND metric.labels.result = \"failed\""
       comparison      = "COMPARISON_GT"
       threshold_value = 0
       duration        = "0s"
@@ -81,26 +208,6 @@ resource "google_monitoring_alert_policy" "dead_letters" {
       aggregations {
         alignment_period   = "60s"
         per_series_aligner = "ALIGN_SUM"
-      }
-
-      trigger {
-        count = 1
-      }
-    }
-  }
-
-  conditions {
-    display_name = "Dead letters waiting in ${google_pubsub_subscription.dead_letter_hold.name}"
-
-    condition_threshold {
-      filter          = "resource.type = \"pubsub_subscription\" AND resource.labels.subscription_id = \"${google_pubsub_subscription.dead_letter_hold.name}\" AND metric.type = \"pubsub.googleapis.com/subscription/num_undelivered_messages\""
-      comparison      = "COMPARISON_GT"
-      threshold_value = 0
-      duration        = "300s"
-
-      aggregations {
-        alignment_period   = "300s"
-        per_series_aligner = "ALIGN_MAX"
       }
 
       trigger {
@@ -116,62 +223,11 @@ resource "google_monitoring_alert_policy" "dead_letters" {
   documentation {
     mime_type = "text/markdown"
     content   = <<-EOT
-      An alert subscriber did not acknowledge a checksum alert within its delivery attempts, so
-      the alert was moved to the dead-letter topic. Inspect the messages on the dead-letter hold
-      subscription, fix the subscriber, then replay or acknowledge them.
+      A backfill task ended with a non-zero exit code: 1 when it found drift (a file no longer
+      matches its recorded SHA-256; the drift alert names it) or could not go on, 143 when it was
+      stopped and will resume from its checkpoint. A later retry that succeeds does not undo this:
+      read the task's logs and the drift alerts before trusting the execution's final status.
     EOT
-  }
-
-  notification_channels = local.notification_channels
-}
-
-# Log-based metric: CRITICAL entries from scenegate's functions (the structured logs carry
-# scene_id, stage and the trigger object).
-resource "google_logging_metric" "critical_logs" {
-  project = var.project_id
-  name    = "${var.name_prefix}-critical-logs"
-  filter  = "resource.type = \"cloud_run_revision\" AND resource.labels.service_name = (\"${google_cloudfunctions2_function.marker.name}\" OR \"${google_cloudfunctions2_function.notifier.name}\") AND severity >= CRITICAL"
-
-  metric_descriptor {
-    metric_kind = "DELTA"
-    value_type  = "INT64"
-    unit        = "1"
-  }
-}
-
-resource "google_monitoring_alert_policy" "critical_logs" {
-  project      = var.project_id
-  display_name = "scenegate: CRITICAL log entries"
-  combiner     = "OR"
-  severity     = "CRITICAL"
-
-  conditions {
-    display_name = "CRITICAL entries from the scenegate functions"
-
-    condition_threshold {
-      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"logging.googleapis.com/user/${google_logging_metric.critical_logs.name}\""
-      comparison      = "COMPARISON_GT"
-      threshold_value = 0
-      duration        = "0s"
-
-      aggregations {
-        alignment_period   = "60s"
-        per_series_aligner = "ALIGN_SUM"
-      }
-
-      trigger {
-        count = 1
-      }
-    }
-  }
-
-  alert_strategy {
-    auto_close = "86400s"
-  }
-
-  documentation {
-    mime_type = "text/markdown"
-    content   = "A scenegate function logged at CRITICAL severity. Open Logs Explorer on the function and read the entry's scene_id, stage and trigger object."
   }
 
   notification_channels = local.notification_channels

@@ -10,7 +10,7 @@ output "state_location" {
 
 output "source_bucket" {
   description = "Bucket holding the function source archive."
-  value       = google_storage_bucket.source.name
+  value       = local.source_bucket_name
 }
 
 output "function_source_object" {
@@ -27,12 +27,44 @@ output "topics" {
   }
 }
 
+output "state_bucket" {
+  description = "The bucket of the state documents (the data bucket when state_in_data_bucket)."
+  value       = local.state_bucket_name
+}
+
 output "alert_subscriptions" {
-  description = "Alert subscription IDs, and the dead-letter hold subscription."
+  description = "Alert subscription IDs, the notifier's push subscription, and the dead-letter hold subscription."
   value = {
     alerts           = [for s in google_pubsub_subscription.alerts : s.id]
+    notifier         = google_pubsub_subscription.notifier.id
     dead_letter_hold = google_pubsub_subscription.dead_letter_hold.id
   }
+}
+
+output "stage_subscriptions" {
+  description = "Downstream subscriptions on stage-events by name: ID, filter, and push endpoint (null for pull)."
+  value = {
+    for name, sub in google_pubsub_subscription.stage : name => {
+      id            = sub.id
+      filter        = sub.filter
+      push_endpoint = var.stage_subscriptions[name].push_endpoint
+    }
+  }
+}
+
+output "stage_events_dead_letter_hold" {
+  description = "Subscription holding stage events that a downstream consumer did not take (null without stage_subscriptions)."
+  value       = local.stage_gating ? google_pubsub_subscription.stage_events_dead_letter_hold[0].id : null
+}
+
+output "image_repository" {
+  description = "Where this module's images live (<region>-docker.pkg.dev/<project>/<repository>): push the backfill image here, e.g. <image_repository>/scenegate-backfill:<version>."
+  value       = local.image_repository
+}
+
+output "build_service_account" {
+  description = "Service account the builds run as (function builds, and the backfill image build with gcloud builds submit --service-account)."
+  value       = local.build_service_account_email
 }
 
 output "marker_function_name" {
@@ -58,6 +90,7 @@ output "service_accounts" {
     backfill         = google_service_account.backfill.email
     marker_trigger   = google_service_account.marker_trigger.email
     notifier_trigger = google_service_account.notifier_trigger.email
+    build            = local.build_service_account_email
   }
 }
 

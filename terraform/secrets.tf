@@ -16,7 +16,7 @@ resource "google_secret_manager_secret" "webhook" {
     auto {}
   }
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_propagate]
 }
 
 resource "google_secret_manager_secret_version" "webhook" {
@@ -38,7 +38,7 @@ resource "google_secret_manager_secret" "slack_webhook_urls" {
     auto {}
   }
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_propagate]
 }
 
 resource "google_secret_manager_secret_version" "slack_webhook_urls" {

@@ -8,10 +8,13 @@ locals {
   # Eventarc Cloud Storage triggers must live where the bucket lives (region or multi-region).
   data_bucket_location = var.create_data_bucket ? google_storage_bucket.data[0].location : data.google_storage_bucket.existing_data[0].location
 
-  separate_state_bucket = var.state_bucket_name != null
-  state_bucket_name     = !local.separate_state_bucket ? local.data_bucket_name : (var.create_state_bucket ? google_storage_bucket.state[0].name : data.google_storage_bucket.existing_state[0].name)
+  # A bucket of its own by default: state writes in the data bucket would each invoke the marker.
+  separate_state_bucket    = !var.state_in_data_bucket
+  wanted_state_bucket_name = coalesce(var.state_bucket_name, "${var.project_id}-${var.name_prefix}-state")
+  state_bucket_name        = !local.separate_state_bucket ? local.data_bucket_name : (var.create_state_bucket ? google_storage_bucket.state[0].name : data.google_storage_bucket.existing_state[0].name)
 
-  source_bucket_name = coalesce(var.source_bucket_name, "${var.project_id}-${var.name_prefix}-src")
+  wanted_source_bucket_name = coalesce(var.source_bucket_name, "${var.project_id}-${var.name_prefix}-src")
+  source_bucket_name        = var.create_source_bucket ? google_storage_bucket.source[0].name : data.google_storage_bucket.existing_source[0].name
 
   jar_path = startswith(var.function_jar_path, "/") ? var.function_jar_path : "${path.module}/${var.function_jar_path}"
 }
@@ -54,14 +57,14 @@ resource "google_storage_bucket" "data" {
   }
 
   # The service agent must be able to use the key before the bucket refers to it.
-  depends_on = [google_kms_crypto_key_iam_member.gcs_agent_cmek, google_project_service.enabled]
+  depends_on = [google_kms_crypto_key_iam_member.gcs_agent_cmek, time_sleep.apis_propagate]
 }
 
 resource "google_storage_bucket" "state" {
   count = local.separate_state_bucket && var.create_state_bucket ? 1 : 0
 
   project                     = var.project_id
-  name                        = var.state_bucket_name
+  name                        = local.wanted_state_bucket_name
   location                    = local.bucket_location
   storage_class               = "STANDARD"
   uniform_bucket_level_access = true
@@ -93,7 +96,7 @@ resource "google_storage_bucket" "state" {
     }
   }
 
-  depends_on = [google_kms_crypto_key_iam_member.gcs_agent_cmek, google_project_service.enabled]
+  depends_on = [google_kms_crypto_key_iam_member.gcs_agent_cmek, time_sleep.apis_propagate]
 }
 
 # Existing buckets are not changed, but they must be as private as the ones this module creates.
@@ -111,7 +114,7 @@ data "google_storage_bucket" "existing_data" {
 
 data "google_storage_bucket" "existing_state" {
   count = local.separate_state_bucket && !var.create_state_bucket ? 1 : 0
-  name  = var.state_bucket_name
+  name  = local.wanted_state_bucket_name
 
   lifecycle {
     postcondition {
@@ -123,8 +126,10 @@ data "google_storage_bucket" "existing_state" {
 
 # Function source. Cloud Functions builds Java from a zip that holds the shaded jar.
 resource "google_storage_bucket" "source" {
+  count = var.create_source_bucket ? 1 : 0
+
   project                     = var.project_id
-  name                        = local.source_bucket_name
+  name                        = local.wanted_source_bucket_name
   location                    = local.bucket_location
   storage_class               = "STANDARD"
   uniform_bucket_level_access = true
@@ -132,7 +137,39 @@ resource "google_storage_bucket" "source" {
   force_destroy               = true # holds only build inputs that Terraform can re-upload
   labels                      = local.labels
 
-  depends_on = [google_project_service.enabled]
+  # Keeps an overwritten build input for a while (objects are named after the jar's hash, so
+  # overwrites are rare); noncurrent versions go after 7 days.
+  versioning {
+    enabled = true
+  }
+
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = 7
+      with_state                 = "ARCHIVED"
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  depends_on = [time_sleep.apis_propagate]
+}
+
+data "google_storage_bucket" "existing_source" {
+  count = var.create_source_bucket ? 0 : 1
+  name  = local.wanted_source_bucket_name
+
+  lifecycle {
+    precondition {
+      condition     = var.source_bucket_name != null
+      error_message = "create_source_bucket = false needs source_bucket_name: the existing bucket to upload the function source to."
+    }
+    postcondition {
+      condition     = self.uniform_bucket_level_access == true && self.public_access_prevention == "enforced"
+      error_message = "The existing source bucket must have uniform bucket-level access and public access prevention enforced."
+    }
+  }
 }
 
 data "archive_file" "function_source" {
@@ -145,7 +182,7 @@ resource "google_storage_bucket_object" "function_source" {
   # Named after the jar's own SHA-256 (zip metadata plays no part): a changed jar gets a new
   # object and the functions are rebuilt; an unchanged jar leaves plan empty.
   name         = "functions/scenegate-${filesha256(local.jar_path)}.zip"
-  bucket       = google_storage_bucket.source.name
+  bucket       = local.source_bucket_name
   source       = data.archive_file.function_source.output_path
   content_type = "application/zip"
 }

@@ -117,9 +117,15 @@ variable "kms_key_name" {
   }
 }
 
+variable "state_in_data_bucket" {
+  type        = bool
+  description = "Keep the state documents in the data bucket under state_prefix instead of a bucket of their own. Then every state write is itself an object event that invokes the marker function (which dismisses it): twice the invocations. False (the default) uses state_bucket_name."
+  default     = false
+}
+
 variable "state_bucket_name" {
   type        = string
-  description = "Bucket for scenegate's per-scene state documents. Null (the default) keeps them in the data bucket under state_prefix."
+  description = "Bucket of scenegate's per-scene state documents (unless state_in_data_bucket). Null means <project_id>-<name_prefix>-state."
   default     = null
 
   validation {
@@ -130,8 +136,8 @@ variable "state_bucket_name" {
 
 variable "create_state_bucket" {
   type        = bool
-  description = "Create state_bucket_name (only used when state_bucket_name is set). False uses an existing bucket, which must have uniform bucket-level access and enforced public access prevention."
-  default     = false
+  description = "Create the state bucket (unless state_in_data_bucket). False uses an existing bucket named state_bucket_name, which must have uniform bucket-level access and enforced public access prevention."
+  default     = true
 }
 
 variable "state_prefix" {
@@ -147,13 +153,19 @@ variable "state_prefix" {
 
 variable "source_bucket_name" {
   type        = string
-  description = "Bucket that receives the function source archive. Null means <project_id>-<name_prefix>-src, created by this module."
+  description = "Bucket that receives the function source archive (and the staged source of the backfill image build). Null means <project_id>-<name_prefix>-src."
   default     = null
 
   validation {
     condition     = var.source_bucket_name == null || can(regex("^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$", var.source_bucket_name))
     error_message = "source_bucket_name must be a valid bucket name: 3-63 lowercase letters, digits, _ or -."
   }
+}
+
+variable "create_source_bucket" {
+  type        = bool
+  description = "Create the source bucket. False uses an existing bucket named source_bucket_name (required then), which must have uniform bucket-level access and enforced public access prevention."
+  default     = true
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -211,7 +223,7 @@ variable "alert_subscriptions" {
     minimum_backoff       = optional(string, "10s")
     maximum_backoff       = optional(string, "600s")
   }))
-  description = "Pull subscriptions on the alert topic for alert subscribers (people's tools, ticketing, SIEM), by subscription name. Each gets a retry policy and dead-lettering. The alert notifier function has its own Eventarc-managed subscription."
+  description = "Pull subscriptions on the alert topic for alert subscribers (people's tools, ticketing, SIEM), by subscription name. Each gets a retry policy and dead-lettering. The alert notifier has its own push subscription (notifier_subscription)."
   default = {
     "checksum-alerts-oncall" = {}
   }
@@ -221,9 +233,107 @@ variable "alert_subscriptions" {
       can(regex("^[A-Za-z][A-Za-z0-9._~%+-]{2,254}$", name))
       && s.ack_deadline_seconds >= 10 && s.ack_deadline_seconds <= 600
       && s.max_delivery_attempts >= 5 && s.max_delivery_attempts <= 100
-      && can(regex("^[0-9]+s$", s.minimum_backoff)) && can(regex("^[0-9]+s$", s.maximum_backoff))
     ])
-    error_message = "Each alert subscription needs a valid name, ack_deadline_seconds in 10..600, max_delivery_attempts in 5..100 and backoffs written as <seconds>s."
+    error_message = "Each alert subscription needs a valid name, ack_deadline_seconds in 10..600 and max_delivery_attempts in 5..100."
+  }
+
+  # The Pub/Sub API: each backoff 0..600 s, minimum <= maximum.
+  validation {
+    condition = alltrue([for s in var.alert_subscriptions :
+      can(regex("^[0-9]+s$", s.minimum_backoff)) && can(regex("^[0-9]+s$", s.maximum_backoff))
+      && try(tonumber(trimsuffix(s.maximum_backoff, "s")) <= 600, false)
+      && try(tonumber(trimsuffix(s.minimum_backoff, "s")) <= tonumber(trimsuffix(s.maximum_backoff, "s")), false)
+    ])
+    error_message = "Alert subscription backoffs are written as <seconds>s, at most 600s, and minimum_backoff <= maximum_backoff."
+  }
+}
+
+variable "notifier_subscription" {
+  type = object({
+    max_delivery_attempts = optional(number, 10)
+    minimum_backoff       = optional(string, "10s")
+    maximum_backoff       = optional(string, "600s")
+  })
+  description = "Delivery of checksum alerts to the alert notifier function: a push subscription of this module (not Eventarc's, which cannot dead-letter). Its ack deadline is the notifier's timeout; after max_delivery_attempts an alert goes to the dead-letter topic."
+  default     = {}
+
+  validation {
+    condition = (var.notifier_subscription.max_delivery_attempts >= 5 && var.notifier_subscription.max_delivery_attempts <= 100
+      && can(regex("^[0-9]+s$", var.notifier_subscription.minimum_backoff)) && can(regex("^[0-9]+s$", var.notifier_subscription.maximum_backoff))
+      && try(tonumber(trimsuffix(var.notifier_subscription.maximum_backoff, "s")) <= 600, false)
+    && try(tonumber(trimsuffix(var.notifier_subscription.minimum_backoff, "s")) <= tonumber(trimsuffix(var.notifier_subscription.maximum_backoff, "s")), false))
+    error_message = "notifier_subscription: max_delivery_attempts in 5..100; backoffs as <seconds>s, at most 600s, minimum_backoff <= maximum_backoff."
+  }
+}
+
+variable "stage_subscriptions" {
+  type = map(object({
+    stages   = list(string)
+    statuses = optional(list(string), ["passed"])
+    # Push: the consumer's HTTPS endpoint, called with an OIDC token of push_service_account_email
+    # (audience push_audience, default the endpoint). Null: a pull subscription.
+    push_endpoint              = optional(string)
+    push_service_account_email = optional(string)
+    push_audience              = optional(string)
+    ack_deadline_seconds       = optional(number, 60)
+    max_delivery_attempts      = optional(number, 10)
+    minimum_backoff            = optional(string, "10s")
+    maximum_backoff            = optional(string, "600s")
+    message_retention_duration = optional(string, "604800s")
+    # Stage events carry ordering key scene_id: one scene's events in order, scenes in parallel.
+    enable_message_ordering = optional(bool, true)
+    # Principals that pull from it (pull subscriptions): roles/pubsub.subscriber on it only.
+    subscriber_members = optional(list(string), [])
+  }))
+  description = "Downstream gating: per consumer, a subscription on the stage-events topic that receives only the events whose stage and status attributes match (e.g. episode generation starts on usd passed), push or pull, with retries and dead-lettering. Keyed by subscription name."
+  default     = {}
+
+  validation {
+    condition = alltrue([for name, s in var.stage_subscriptions :
+      can(regex("^[A-Za-z][A-Za-z0-9._~%+-]{2,254}$", name)) && !startswith(name, "goog")
+    ])
+    error_message = "stage_subscriptions keys are subscription names: 3-255 characters, starting with a letter, not with goog."
+  }
+
+  validation {
+    condition = alltrue([for s in var.stage_subscriptions :
+      length(s.stages) > 0 && alltrue([for stage in s.stages : contains(["source_image", "regen3d", "variation_assets", "usd", "geniesim_export", "episodes", "geniesim_import", "dwm", "e2e"], stage)])
+    ])
+    error_message = "stage_subscriptions: stages must be a non-empty list of source_image, regen3d, variation_assets, usd, geniesim_export, episodes, geniesim_import, dwm or e2e (the verdict)."
+  }
+
+  validation {
+    condition = alltrue([for s in var.stage_subscriptions :
+      length(s.statuses) > 0 && alltrue([for status in s.statuses : contains(["waiting", "running", "passed", "failed", "skipped"], status)])
+    ])
+    error_message = "stage_subscriptions: statuses must be a non-empty list of waiting, running, passed, failed or skipped."
+  }
+
+  validation {
+    condition = alltrue([for s in var.stage_subscriptions :
+      s.push_endpoint == null ? s.push_service_account_email == null && s.push_audience == null : (startswith(s.push_endpoint, "https://") && s.push_service_account_email != null)
+    ])
+    error_message = "stage_subscriptions: a push_endpoint must be https:// and comes with push_service_account_email (the OIDC token's identity); pull subscriptions take neither."
+  }
+
+  validation {
+    condition = alltrue([for s in var.stage_subscriptions :
+      s.ack_deadline_seconds >= 10 && s.ack_deadline_seconds <= 600
+      && s.max_delivery_attempts >= 5 && s.max_delivery_attempts <= 100
+      && can(regex("^[0-9]+s$", s.minimum_backoff)) && can(regex("^[0-9]+s$", s.maximum_backoff))
+      && try(tonumber(trimsuffix(s.maximum_backoff, "s")) <= 600, false)
+      && try(tonumber(trimsuffix(s.minimum_backoff, "s")) <= tonumber(trimsuffix(s.maximum_backoff, "s")), false)
+      && can(regex("^[0-9]+s$", s.message_retention_duration))
+      && try(tonumber(trimsuffix(s.message_retention_duration, "s")) >= 600 && tonumber(trimsuffix(s.message_retention_duration, "s")) <= 604800, false)
+    ])
+    error_message = "stage_subscriptions: ack_deadline_seconds 10..600, max_delivery_attempts 5..100, backoffs <seconds>s at most 600s with minimum <= maximum, message_retention_duration 600s..604800s."
+  }
+
+  validation {
+    condition = alltrue([for s in var.stage_subscriptions :
+      alltrue([for m in s.subscriber_members : can(regex("^(user|group|serviceAccount|domain):[^ ]+$", m))])
+    ])
+    error_message = "stage_subscriptions: subscriber_members must be user:, group:, serviceAccount: or domain: principals."
   }
 }
 
@@ -246,6 +356,7 @@ variable "function_jar_path" {
   type        = string
   description = "The shaded jar (built by ./mvnw package), relative to this module's directory unless absolute."
   default     = "../functions/target/scenegate.jar"
+  nullable    = false # a caller passing null gets the default
 
   validation {
     condition     = endswith(var.function_jar_path, ".jar")
@@ -255,12 +366,37 @@ variable "function_jar_path" {
 
 variable "build_service_account_email" {
   type        = string
-  description = "Service account Cloud Build uses to build the functions. Null uses the project's default build service account."
+  description = "Service account Cloud Build runs the function builds as. Null: this module creates <name_prefix>-build with only what a build needs (write logs, push to the module's Artifact Registry repository, read the source bucket). Never the Compute Engine default account, which new projects no longer give build rights (and which may not exist)."
   default     = null
 
   validation {
     condition     = var.build_service_account_email == null || can(regex("^[^@ ]+@[^@ ]+\\.iam\\.gserviceaccount\\.com$", var.build_service_account_email))
     error_message = "build_service_account_email must be a service account e-mail address."
+  }
+}
+
+variable "function_runtime" {
+  type        = string
+  description = "Cloud Functions runtime of both functions. The jar is built for Java 17 and runs on 21; java17 is deprecated by Google Cloud in October 2027."
+  default     = "java21"
+
+  validation {
+    condition     = contains(["java17", "java21", "java25"], var.function_runtime)
+    error_message = "function_runtime must be java17, java21 or java25."
+  }
+}
+
+variable "propagation_waits" {
+  type = object({
+    apis = optional(string, "60s")
+    iam  = optional(string, "120s")
+  })
+  description = "How long the first apply waits (time_sleep) after enabling the APIs, and after the grants that Eventarc and the builds need, before creating what uses them: on a fresh project the Eventarc service agent and new IAM bindings take minutes to propagate. Only on create; later applies do not wait."
+  default     = {}
+
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.propagation_waits.apis)) && can(regex("^[0-9]+s$", var.propagation_waits.iam))
+    error_message = "propagation_waits: durations written as <seconds>s, e.g. 120s."
   }
 }
 
@@ -371,7 +507,7 @@ variable "webhook_secret" {
 
 variable "backfill_image" {
   type        = string
-  description = "Container image of the backfill job (runs the scenegate jar; the job passes `backfill gs://<data bucket>/scenes/` as arguments). Null skips the job."
+  description = "Container image of the backfill job, built from the repository's Dockerfile and pushed to this module's Artifact Registry repository (output backfill_image_repository; see docs/deploy.md). The job passes `backfill gs://<data bucket>/scenes/` as arguments. Null skips the job."
   default     = null
 
   validation {
@@ -404,7 +540,7 @@ variable "backfill_parallelism" {
 
 variable "backfill_max_retries" {
   type        = number
-  description = "Retries of a failed backfill task (the backfill is resumable, so a retry continues from its checkpoint)."
+  description = "Retries of a failed backfill task (a task stopped by SIGTERM exits 143 and resumes from its checkpoint). Drift ends a task with exit 1, which Cloud Run retries like any failure; a retried attempt in the same execution (CLOUD_RUN_EXECUTION) reports the recorded outcome again, drift included, so no retry turns it into a success; the drift alert is published when found, and every failed attempt raises the backfill alert policy."
   default     = 3
 
   validation {

@@ -1,10 +1,15 @@
-# A throw-away dev environment: everything in one project, state in the data bucket,
-# small instance limits, buckets and the job deletable by `terraform destroy`.
+# A throw-away dev environment: everything in one project, small instance limits, buckets and
+# the job deletable by `terraform destroy`, and the runbook's downstream workflows gated on stage
+# events. A plain `terraform apply` is NOT enough on a fresh project: the webhook signing secret
+# needs a version before the notifier can be created (or set webhook_secret, which then lands in
+# the state). docs/deploy.md is the whole sequence; in short, from the repository root:
 #
-#   ./mvnw -B -q -pl functions -am package -DskipTests   # from the repository root
-#   cd terraform/examples/dev
-#   cp terraform.tfvars.example terraform.tfvars          # then edit it
-#   terraform init && terraform apply
+#   ./mvnw -B -q -pl functions -am package -DskipTests
+#   cd terraform/examples/dev && cp terraform.tfvars.example terraform.tfvars   # then edit it
+#   terraform init
+#   terraform apply -target=module.scenegate.google_secret_manager_secret.webhook
+#   openssl rand -hex 32 | gcloud secrets versions add scenegate-dev-webhook-secret --data-file=-
+#   terraform apply            # waits ~3 min for APIs and grants to propagate, then builds
 
 provider "google" {
   project = var.project_id
@@ -20,6 +25,8 @@ module "scenegate" {
   labels           = { env = "dev" }
   data_bucket_name = var.data_bucket_name
 
+  function_jar_path = var.function_jar_path
+
   create_data_bucket   = var.create_data_bucket
   bucket_force_destroy = true
   deletion_protection  = false
@@ -33,6 +40,35 @@ module "scenegate" {
 
   marker_function = {
     max_instances = 5
+  }
+
+  # Downstream gating (the runbook's workflows): each consumer gets only the stage events it
+  # starts on, with retries and dead-lettering. Push consumers are called with an OIDC token of
+  # the given service account; the others pull.
+  stage_subscriptions = {
+    # Episode generation starts on a scene whose USD passed.
+    "episode-generation" = {
+      stages                     = ["usd"]
+      statuses                   = ["passed"]
+      push_endpoint              = var.episode_generation_endpoint
+      push_service_account_email = var.episode_generation_endpoint == null ? null : var.episode_generation_invoker
+    }
+    # The Genie Sim export starts once the variation assets passed; its import once the export did.
+    "geniesim-export" = {
+      stages = ["variation_assets"]
+    }
+    "geniesim-import" = {
+      stages = ["geniesim_export"]
+    }
+    # DWM training data once regen3d passed.
+    "dwm" = {
+      stages = ["regen3d"]
+    }
+    # The on-call view of every failure, verdicts included.
+    "pipeline-failures" = {
+      stages   = ["regen3d", "usd", "episodes", "geniesim_import", "e2e"]
+      statuses = ["failed"]
+    }
   }
   notifier_function = {
     max_instances = 2

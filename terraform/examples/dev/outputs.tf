@@ -30,3 +30,23 @@ output "service_accounts" {
   description = "Service account e-mail addresses by workload."
   value       = module.scenegate.service_accounts
 }
+
+output "stage_subscriptions" {
+  description = "Downstream subscriptions: ID, filter, push endpoint."
+  value       = module.scenegate.stage_subscriptions
+}
+
+output "image_repository" {
+  description = "Where to push the backfill image."
+  value       = module.scenegate.image_repository
+}
+
+output "build_service_account" {
+  description = "The build service account (gcloud builds submit --service-account)."
+  value       = module.scenegate.build_service_account
+}
+
+output "source_bucket" {
+  description = "The source bucket (also the staging place of the backfill image build)."
+  value       = module.scenegate.source_bucket
+}

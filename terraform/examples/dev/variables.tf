@@ -44,3 +44,21 @@ variable "alert_emails" {
   description = "Who gets the Cloud Monitoring alerts by e-mail."
   default     = []
 }
+
+variable "episode_generation_endpoint" {
+  type        = string
+  description = "HTTPS endpoint that starts episode generation for a scene (push); null makes episode-generation a pull subscription."
+  default     = null
+}
+
+variable "episode_generation_invoker" {
+  type        = string
+  description = "Service account whose OIDC token the episode-generation push carries (it needs run.invoker on the endpoint's service)."
+  default     = null
+}
+
+variable "function_jar_path" {
+  type        = string
+  description = "The shaded jar; null means the module's default, functions/target/scenegate.jar of this repository."
+  default     = null
+}

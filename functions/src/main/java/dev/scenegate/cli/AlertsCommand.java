@@ -12,39 +12,25 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code scenegate alerts tail --subscription S}: pulls checksum alerts from a Pub/Sub subscription
  * on {@code checksum-alerts} and prints them for people (the same text as the Slack message, plain)
  * or as JSON lines; acknowledges each message only after it was printed.
  */
-public final class AlertsCommand implements Command {
-  static final Pattern FULL_NAME = Pattern.compile("projects/([^/]+)/subscriptions/([^/]+)");
-  static final Pattern SUBSCRIPTION_ID = Pattern.compile("[A-Za-z][-A-Za-z0-9_.~+%]{2,254}");
-  private static final int BATCH = 100;
-
-  /** Pause after an empty pull, so an idle subscription is not polled in a tight loop. */
-  private static final Duration IDLE_PAUSE = Duration.ofMillis(250);
-
-  @Override
-  public String name() {
-    return "alerts";
-  }
-
-  @Override
-  public String summary() {
-    return "print checksum alerts from a Pub/Sub subscription (alerts tail)";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: scenegate alerts tail --subscription S [--project P] [--json] [--max N]
-                                     [--wait SECONDS] [--follow]
-
+@Command(
+    name = "alerts",
+    header = "print checksum alerts from a Pub/Sub subscription (alerts tail)",
+    customSynopsis =
+        "scenegate alerts tail --subscription S [--project P] [--json] [--max N]"
+            + " [--wait SECONDS] [--follow]",
+    description =
+        """
         Pulls alerts (the checksum-alerts topic's messages) from subscription S and prints
         each one as the on-call text (scene, stage, manifest, failing files with expected
         and actual hash and size, where to look, remediation), or with --json as one JSON
@@ -52,55 +38,72 @@ public final class AlertsCommand implements Command {
         printed; one that is not a valid alert is reported on stderr and acknowledged.
         PUBSUB_EMULATOR_HOST is honoured (plaintext, no credentials); otherwise Application
         Default Credentials are used.
-
-        options:
-          --subscription S  subscription id, or projects/P/subscriptions/S
-          --project P       project of a bare id (default: GOOGLE_CLOUD_PROJECT,
-                            PUBSUB_PROJECT_ID, GCLOUD_PROJECT)
-          --json            JSON lines instead of text
-          --max N           stop after N messages
-          --wait SECONDS    stop when no message came for this long (default 10)
-          --follow          keep waiting for new alerts until interrupted
-
+        """,
+    footer =
+        """
         exit codes: 0 done, 2 bad input (usage, unknown subscription, no access,
-                    Pub/Sub unreachable)
-        """;
-  }
+                    Pub/Sub unreachable)""")
+public final class AlertsCommand extends CliCommand {
+  static final Pattern FULL_NAME = Pattern.compile("projects/([^/]+)/subscriptions/([^/]+)");
+  static final Pattern SUBSCRIPTION_ID = Pattern.compile("[A-Za-z][-A-Za-z0-9_.~+%]{2,254}");
+  private static final int BATCH = 100;
+
+  /** Pause after an empty pull, so an idle subscription is not polled in a tight loop. */
+  private static final Duration IDLE_PAUSE = Duration.ofMillis(250);
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "tail",
+      description = "the subcommand: print alerts as they are pulled")
+  String subcommand;
+
+  @Option(
+      names = "--subscription",
+      paramLabel = "S",
+      description = "subscription id, or projects/P/subscriptions/S")
+  String given;
+
+  @Option(
+      names = "--project",
+      paramLabel = "P",
+      description =
+          "project of a bare id (default: GOOGLE_CLOUD_PROJECT, PUBSUB_PROJECT_ID, GCLOUD_PROJECT)")
+  String project;
+
+  @Option(names = "--json", description = "JSON lines instead of text")
+  boolean json;
+
+  @Option(names = "--max", paramLabel = "N", description = "stop after N messages")
+  String maxOption;
+
+  @Option(
+      names = "--wait",
+      paramLabel = "SECONDS",
+      description = "stop when no message came for this long (default 10)")
+  String waitOption;
+
+  @Option(names = "--follow", description = "keep waiting for new alerts until interrupted")
+  boolean follow;
 
   @Override
-  public Set<String> flags() {
-    return Set.of("json", "follow");
-  }
-
-  @Override
-  public Set<String> valueOptions() {
-    return Set.of("subscription", "project", "max", "wait");
-  }
-
-  @Override
-  public int run(Args args, Console console) throws Exception {
-    List<String> positional = args.positional();
-    if (positional.isEmpty()) {
+  protected int run() throws Exception {
+    Console console = console();
+    if (subcommand == null) {
       throw CliException.usage("missing subcommand (scenegate alerts tail --subscription S)");
     }
-    if (!positional.get(0).equals("tail")) {
-      throw CliException.usage("unknown subcommand '" + positional.get(0) + "' (want tail)");
-    }
-    if (positional.size() > 1) {
-      throw CliException.usage("unexpected argument '" + positional.get(1) + "'");
+    if (!subcommand.equals("tail")) {
+      throw CliException.usage("unknown subcommand '" + subcommand + "' (want tail)");
     }
     // Every argument is checked before the subscription is resolved or anything is dialled.
-    int max = args.positiveInt("max", 0, 1_000_000);
-    Duration wait = Duration.ofSeconds(args.positiveInt("wait", 10, 86_400));
-    String given = args.value("subscription");
+    int max = Numbers.positiveInt("--max", maxOption, 0, 1_000_000);
+    Duration wait = Duration.ofSeconds(Numbers.positiveInt("--wait", waitOption, 10, 86_400));
     if (given == null || given.isBlank()) {
       throw CliException.usage("--subscription is required");
     }
     PubSubConfig pubSub = PubSubConfig.fromEnvironment(console.env());
     String emulator = pubSub.emulatorHost();
-    String path = subscriptionPath(given.strip(), args.value("project"), pubSub.projectId());
-    boolean follow = args.flag("follow");
-    boolean json = args.flag("json");
+    String path = subscriptionPath(given.strip(), project, pubSub.projectId());
 
     Duration rpcTimeout =
         wait.compareTo(Duration.ofSeconds(20)) < 0 ? wait : Duration.ofSeconds(20);

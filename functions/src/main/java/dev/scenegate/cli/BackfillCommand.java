@@ -44,35 +44,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code scenegate backfill TARGET ...}: records a SHA-256 in the metadata of every scene asset and
  * source image (see {@link BackfillEngine}), as a one-off command or as a Cloud Run Job task.
  */
-public final class BackfillCommand implements Command {
-  /** Lists at most this many skipped objects / drift events in the table (JSON has all). */
-  private static final int TABLE_LIST_LIMIT = 50;
-
-  /** Seconds a SIGTERM'd task gets to finish its in-flight objects and write its checkpoint. */
-  private static final long SHUTDOWN_GRACE_SECONDS = 8;
-
-  @Override
-  public String name() {
-    return "backfill";
-  }
-
-  @Override
-  public String summary() {
-    return "record a SHA-256 for every scene asset and source image (resumable)";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: scenegate backfill TARGET [--max-rate R] [--threads N] [--dry-run]
-                                         [--types T[,T]] [--json] [--checkpoint FILE] [--restart]
-                                         [--pubsub-project P] [--alerts-topic T] [--alerts-file F]
-
+@Command(
+    name = "backfill",
+    header = "record a SHA-256 for every scene asset and source image (resumable)",
+    description =
+        """
         Makes sure every object under scenes/<id>/assets/ and every scenes/<id>/source_image.png
         has its SHA-256 recorded in its custom metadata (sha256, size-bytes, sha256-computed-at,
         sha256-generation), written with an if-metageneration-match precondition, and creates a
@@ -86,118 +70,175 @@ public final class BackfillCommand implements Command {
         the new hash (the old one is kept in sha256-drifted-from). It is never suppressed; a
         disagreement with a manifest that an earlier run already alerted is counted as
         known_drift and not alerted again.
-
-        TARGET   gs://BUCKET/scenes/ (or gs://BUCKET), or a local folder acting as the bucket
-                 root (holding scenes/), or the scenes/ folder itself
-
-        options:
-          --max-rate R       cap on bytes read per second, a token bucket shared by all threads:
-                             50MB/s (MB = 10^6 bytes), 64MiB/s (MiB = 2^20), B/s, KB/s, KiB/s,
-                             GB/s, GiB/s (default: unlimited)
-          --threads N        objects hashed in parallel (default: available cores)
-          --dry-run          list and stat only: read no content, write nothing (no metadata,
-                             manifests, checkpoint or alerts); report how many objects and bytes
-                             would be hashed and which manifests would be created
-          --types T[,T]      artifact types to backfill: asset, source_image (default: both)
-          --json             print the summary as one JSON object on stdout
-          --checkpoint FILE  keep the checkpoint in a local file instead of the bucket object
-                             _scenegate/backfill/checkpoint-<task>-of-<count>.json
-          --restart          ignore an unfinished checkpoint and start from the beginning
-          --checkpoint-every N   write the checkpoint after every N objects (default 100) and
-                             at least every 30 s
-          --stop-after N     stop cleanly after about N objects, as if interrupted (the summary
-                             says complete: false; the next run resumes)
-          --progress-interval S  seconds between progress lines when stderr is not a terminal
-                             (default 10); a terminal gets a progress bar
-          --pubsub-project P, --alerts-topic T
-                             publish drift alerts to Pub/Sub topic T in project P (defaults from
-                             GOOGLE_CLOUD_PROJECT and CHECKSUM_ALERTS_TOPIC; Pub/Sub is used when
-                             either option or CHECKSUM_ALERTS_TOPIC is set)
-          --alerts-file F    otherwise append alerts as JSON lines to F (default: stderr)
-
+        """,
+    footer =
+        """
         Cloud Run Job: with CLOUD_RUN_TASK_INDEX / CLOUD_RUN_TASK_COUNT set, this task takes the
         scenes whose id hashes to its index (first 8 bytes of SHA-256(scene_id) mod COUNT), keeps
-        its own checkpoint and needs no coordination beyond the bucket. On SIGTERM it finishes
-        the objects in flight and writes its checkpoint.
+        its own checkpoint and needs no coordination beyond the bucket. On SIGTERM it abandons
+        the objects in flight, writes its checkpoint of what is done and exits 143. A retried
+        attempt of a task that already finished in the same execution (CLOUD_RUN_EXECUTION)
+        checks again and still reports the drift that attempt found (exit 1), so a retry never
+        passes over it.
 
         exit codes: 0 done, nothing to report (objects that vanished are listed, not failures)
                     1 drift was found, or objects could not be read or their alert not sent
-                    2 bad input (bad target or options, the listing or checkpoint failed)
-        """;
+                    2 bad input (bad target or options, the listing or checkpoint failed)""")
+public final class BackfillCommand extends CliCommand {
+  /** Lists at most this many skipped objects / drift events in the table (JSON has all). */
+  private static final int TABLE_LIST_LIMIT = 50;
+
+  /** Seconds a SIGTERM'd task gets to write its checkpoint and summary (in-flight reads stop). */
+  private static final long SHUTDOWN_GRACE_SECONDS = 8;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "TARGET",
+      description =
+          "gs://BUCKET/scenes/ (or gs://BUCKET), or a local folder acting as the bucket root"
+              + " (holding scenes/), or the scenes/ folder itself")
+  String given;
+
+  @Option(
+      names = "--max-rate",
+      paramLabel = "R",
+      description =
+          "cap on bytes read per second, a token bucket shared by all threads: 50MB/s (MB ="
+              + " 10^6 bytes), 64MiB/s (MiB = 2^20), B/s, KB/s, KiB/s, GB/s, GiB/s (default:"
+              + " unlimited)")
+  String maxRate;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "objects hashed in parallel, 1..256 (default: available cores)")
+  String threadsOption;
+
+  @Option(
+      names = "--dry-run",
+      description =
+          "list and stat only: read no content, write nothing (no metadata, manifests,"
+              + " checkpoint or alerts); report how many objects and bytes would be hashed and"
+              + " which manifests would be created")
+  boolean dryRun;
+
+  @Option(
+      names = "--types",
+      paramLabel = "T[,T]",
+      description = "artifact types to backfill: asset, source_image (default: both)")
+  String typesOption;
+
+  @Option(names = "--json", description = "print the summary as one JSON object on stdout")
+  boolean json;
+
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "FILE",
+      description =
+          "keep the checkpoint in a local file instead of the bucket object"
+              + " _scenegate/backfill/checkpoint-<task>-of-<count>.json")
+  String checkpointOption;
+
+  @Option(
+      names = "--restart",
+      description = "ignore an unfinished checkpoint and start from the beginning")
+  boolean restart;
+
+  @Option(
+      names = "--checkpoint-every",
+      paramLabel = "N",
+      description =
+          "write the checkpoint after every N objects (default 100) and at least every 30 s")
+  String checkpointEveryOption;
+
+  @Option(
+      names = "--stop-after",
+      paramLabel = "N",
+      description =
+          "stop cleanly after about N objects, as if interrupted (the summary says complete:"
+              + " false; the next run resumes)")
+  String stopAfterOption;
+
+  @Option(
+      names = "--progress-interval",
+      paramLabel = "S",
+      description =
+          "seconds between progress lines when stderr is not a terminal (default 10); a"
+              + " terminal gets a progress bar")
+  String progressIntervalOption;
+
+  @Option(
+      names = "--pubsub-project",
+      paramLabel = "P",
+      description =
+          "publish drift alerts to Pub/Sub in project P (default GOOGLE_CLOUD_PROJECT; Pub/Sub"
+              + " is used when --pubsub-project, --alerts-topic or CHECKSUM_ALERTS_TOPIC is set)")
+  String pubSubProject;
+
+  @Option(
+      names = "--alerts-topic",
+      paramLabel = "T",
+      description = "the Pub/Sub topic of drift alerts (default CHECKSUM_ALERTS_TOPIC)")
+  String alertsTopic;
+
+  @Option(
+      names = "--alerts-file",
+      paramLabel = "F",
+      description = "otherwise append alerts as JSON lines to F (default: stderr)")
+  String alertsFile;
+
+  @Override
+  protected int run() throws Exception {
+    return execute(console(), json);
   }
 
   @Override
-  public Set<String> flags() {
-    return Set.of("dry-run", "json", "restart");
+  protected ObjectNode jsonFailure(CliException e) {
+    ObjectNode root = EventJson.MAPPER.createObjectNode();
+    root.put("target", given);
+    root.set("error", e.toJson());
+    return root;
   }
 
-  @Override
-  public Set<String> valueOptions() {
-    return Set.of(
-        "max-rate",
-        "threads",
-        "types",
-        "checkpoint",
-        "checkpoint-every",
-        "stop-after",
-        "progress-interval",
-        "pubsub-project",
-        "alerts-topic",
-        "alerts-file");
-  }
-
-  @Override
-  public int run(Args args, Console console) throws Exception {
-    boolean json = args.flag("json");
-    String given = args.positional().isEmpty() ? null : args.positional().get(0);
-    try {
-      return execute(args, console, json);
-    } catch (CliException e) {
-      if (!json) {
-        throw e;
-      }
-      ObjectNode root = EventJson.MAPPER.createObjectNode();
-      root.put("target", given);
-      root.set("error", e.toJson());
-      console.out().println(root);
-      console.err().println("scenegate backfill: " + Main.oneLine(e.getMessage()));
-      return e.exitCode();
-    }
-  }
-
-  private int execute(Args args, Console console, boolean json) throws Exception {
-    String given = args.expectPositional(1, "TARGET").get(0);
-    int threads = args.positiveInt("threads", Verifier.defaultThreads(), 256);
+  private int execute(Console console, boolean json) throws Exception {
+    int threads = Numbers.positiveInt("--threads", threadsOption, Verifier.defaultThreads(), 256);
     RateLimiter limiter = RateLimiter.unlimited();
-    if (args.value("max-rate") != null) {
+    if (maxRate != null) {
       try {
-        limiter = TokenBucket.of(ByteRate.parse(args.value("max-rate")));
+        limiter = TokenBucket.of(ByteRate.parse(maxRate));
       } catch (IllegalArgumentException e) {
         throw CliException.usage("--max-rate: " + e.getMessage());
       }
     }
-    Set<ArtifactType> types = types(args.value("types"));
+    Set<ArtifactType> types = types(typesOption);
     Shard shard = shard(console);
     int checkpointEvery =
-        args.positiveInt("checkpoint-every", BackfillConfig.DEFAULT_CHECKPOINT_EVERY, 1_000_000);
-    int stopAfter = args.positiveInt("stop-after", Integer.MAX_VALUE, Integer.MAX_VALUE);
-    int progressSeconds = args.positiveInt("progress-interval", 10, 86_400);
-    boolean dryRun = args.flag("dry-run");
+        Numbers.positiveInt(
+            "--checkpoint-every",
+            checkpointEveryOption,
+            BackfillConfig.DEFAULT_CHECKPOINT_EVERY,
+            1_000_000);
+    int stopAfter =
+        Numbers.positiveInt("--stop-after", stopAfterOption, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    int progressSeconds =
+        Numbers.positiveInt("--progress-interval", progressIntervalOption, 10, 86_400);
     BackfillConfig config =
         BackfillConfig.of(threads)
             .withTypes(types)
             .withShard(shard)
             .withDryRun(dryRun)
-            .withRestart(args.flag("restart"))
+            .withRestart(restart)
+            // A retried attempt of this execution keeps the outcome (drift) of the one before.
+            .withExecution(console.env("CLOUD_RUN_EXECUTION", null))
             .withCheckpointEvery(checkpointEvery, BackfillConfig.DEFAULT_CHECKPOINT_INTERVAL);
 
     ObjectStore store = store(given, console);
     CheckpointStore checkpoints =
-        args.value("checkpoint") != null
-            ? new FileCheckpointStore(localFile(args.value("checkpoint"), "--checkpoint"))
+        checkpointOption != null
+            ? new FileCheckpointStore(localFile(checkpointOption, "--checkpoint"))
             : new ObjectCheckpointStore(store, Checkpoint.objectName(shard));
 
-    try (EventPublisher alerts = alerts(args, console, dryRun);
+    try (EventPublisher alerts = alerts(console, dryRun);
         BackfillProgress progress =
             console.interactive() && !json
                 ? BackfillProgress.bar(console.err())
@@ -236,8 +277,8 @@ public final class BackfillCommand implements Command {
       Thread hook =
           new Thread(
               () -> {
-                // Cloud Run sends SIGTERM before killing a task: finish what is in flight and
-                // write the checkpoint, so the retry resumes without re-hashing.
+                // Cloud Run sends SIGTERM before killing a task: abandon what is in flight,
+                // checkpoint what is done, say how to resume; the JVM then exits 143.
                 terminated.set(true);
                 try {
                   ended.await(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
@@ -248,8 +289,11 @@ public final class BackfillCommand implements Command {
               "scenegate-backfill-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        BackfillSummary summary = engine.run(listener, stop);
+        BackfillSummary summary = engine.run(listener, stop, terminated::get);
         progress.close();
+        if (terminated.get()) {
+          console.err().println(resumeHint(checkpoints));
+        }
         if (json) {
           console.out().println(summary.toJson());
         } else {
@@ -271,6 +315,13 @@ public final class BackfillCommand implements Command {
         }
       }
     }
+  }
+
+  /** The one line a SIGTERM'd run leaves on stderr (DESIGN: Signals). */
+  static String resumeHint(CheckpointStore checkpoints) {
+    return "scenegate backfill: stopped by SIGTERM; progress is in "
+        + checkpoints.describe()
+        + "; run the same command again to resume from it";
   }
 
   /** Why the run exits 1, on one line (the details are in the summary and the drift log). */
@@ -388,10 +439,9 @@ public final class BackfillCommand implements Command {
   }
 
   /** Pub/Sub when asked for (options or CHECKSUM_ALERTS_TOPIC), else JSON lines locally. */
-  private static EventPublisher alerts(Args args, Console console, boolean dryRun)
-      throws CliException {
-    String project = args.value("pubsub-project");
-    String topic = args.value("alerts-topic");
+  private EventPublisher alerts(Console console, boolean dryRun) throws CliException {
+    String project = pubSubProject;
+    String topic = alertsTopic;
     boolean pubSub =
         project != null || topic != null || console.env("CHECKSUM_ALERTS_TOPIC", null) != null;
     if (pubSub && !dryRun) {
@@ -413,9 +463,9 @@ public final class BackfillCommand implements Command {
       }
       return new PubSubEventPublisher(config);
     }
-    if (args.value("alerts-file") != null) {
+    if (alertsFile != null) {
       return new LocalEventPublisher(
-          localFile(args.value("alerts-file"), "--alerts-file"), null, Clock.systemUTC());
+          localFile(alertsFile, "--alerts-file"), null, Clock.systemUTC());
     }
     return new LocalEventPublisher(null, console.err(), Clock.systemUTC());
   }

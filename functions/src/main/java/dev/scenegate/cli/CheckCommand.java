@@ -14,27 +14,17 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code scenegate check SCENE_ID (--bucket B | --dir DIR) [--json]}: the runbook, on demand. */
-public final class CheckCommand implements Command {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  @Override
-  public String name() {
-    return "check";
-  }
-
-  @Override
-  public String summary() {
-    return "evaluate every production runbook criterion for one scene (PASS/FAIL table)";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: scenegate check SCENE_ID (--bucket B | --dir DIR) [--json]
-
+@Command(
+    name = "check",
+    customSynopsis = "scenegate check SCENE_ID (--bucket B | --dir DIR) [--json]",
+    header = "evaluate every production runbook criterion for one scene (PASS/FAIL table)",
+    description =
+        """
         Evaluates every pass/fail criterion of the production E2E validation runbook (seed 002)
         for scenes/SCENE_ID/ and prints a PASS/FAIL table naming each criterion and the file
         behind it. The checks are the marker function's own:
@@ -54,38 +44,54 @@ public final class CheckCommand implements Command {
             data_quality_level other than production ...) anywhere in those reports
         A stage whose marker is missing fails on the marker and its other checks are SKIP;
         "use_geniesim": false in config.json skips the Genie Sim stages.
-
-        options:
-          --bucket B   the Cloud Storage bucket (name or gs://name); STORAGE_EMULATOR_HOST
-                       and GOOGLE_CLOUD_PROJECT are honoured, else Application Default Credentials
-          --dir DIR    a local folder acting as the bucket (DIR/scenes/SCENE_ID/...)
-          --json       print one JSON object on stdout: scene_id, target, ok, verdict,
-                       criteria [{stage, criterion, status, object, detail}], failed, error
-
+        """,
+    footer =
+        """
         environment: MIN_PASS_RATE (0.90), MIN_AVERAGE_SCORE (0.85), MIN_QUALITY_SCORE (0.85)
 
         exit codes: 0 PASS, 1 FAIL (a criterion failed),
-                    2 bad input (invalid scene id, no such bucket or folder, no scene folder)
-        """;
+                    2 bad input (invalid scene id, no such bucket or folder, no scene folder,
+                      a store that cannot be reached)""")
+public final class CheckCommand extends CliCommand {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Parameters(index = "0", paramLabel = "SCENE_ID", description = "the scene (scenes/SCENE_ID/)")
+  String sceneId;
+
+  @Option(
+      names = "--bucket",
+      paramLabel = "B",
+      description =
+          "the Cloud Storage bucket (name or gs://name); STORAGE_EMULATOR_HOST and"
+              + " GOOGLE_CLOUD_PROJECT are honoured, else Application Default Credentials")
+  String bucket;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description = "a local folder acting as the bucket (DIR/scenes/SCENE_ID/...)")
+  String dir;
+
+  @Option(
+      names = "--json",
+      description =
+          "print one JSON object on stdout: scene_id, target, ok, verdict, criteria [{stage,"
+              + " criterion, status, object, detail}], failed, error")
+  boolean json;
+
+  /** The bucket or folder, as the JSON answer names it. */
+  private String target;
+
+  @Override
+  protected ObjectNode jsonFailure(CliException e) {
+    return toJson(
+        sceneId, target != null ? target : bucket != null ? bucket : dir, null, e.toJson());
   }
 
   @Override
-  public Set<String> flags() {
-    return Set.of("json");
-  }
-
-  @Override
-  public Set<String> valueOptions() {
-    return Set.of("bucket", "dir");
-  }
-
-  @Override
-  public int run(Args args, Console console) throws Exception {
-    boolean json = args.flag("json");
-    String sceneId = args.positional().isEmpty() ? null : args.positional().get(0);
-    String target = args.value("bucket") != null ? args.value("bucket") : args.value("dir");
-    try {
-      args.expectPositional(1, "SCENE_ID");
+  protected int run() throws Exception {
+    Console console = console();
+    {
       SceneTarget.sceneId(sceneId);
       QualityThresholds thresholds;
       try {
@@ -93,8 +99,8 @@ public final class CheckCommand implements Command {
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       }
-      ObjectStore store = SceneTarget.store(args, console);
-      target = args.value("bucket") != null ? "gs://" + store.bucket() : store.bucket();
+      ObjectStore store = SceneTarget.store(bucket, dir, console);
+      target = bucket != null ? "gs://" + store.bucket() : store.bucket();
       CheckReport report;
       try {
         report =
@@ -131,13 +137,6 @@ public final class CheckCommand implements Command {
         return ExitCodes.FAILED;
       }
       return ExitCodes.OK;
-    } catch (CliException e) {
-      if (!json) {
-        throw e;
-      }
-      console.out().println(toJson(sceneId, target, null, e.toJson()));
-      console.err().println("scenegate check: " + Main.oneLine(e.getMessage()));
-      return e.exitCode();
     }
   }
 

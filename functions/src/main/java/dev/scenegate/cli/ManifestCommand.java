@@ -15,56 +15,54 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code scenegate manifest DIR [--out FILE]}: writes a seed-format manifest for DIR. */
-public final class ManifestCommand implements Command {
+@Command(
+    name = "manifest",
+    header = "write a source_checksums.json for a folder, as the upstream jobs do",
+    description = {
+      "Hashes every file below DIR (SHA-256, streamed) and writes a seed-format manifest: files"
+          + " sorted by path, generated_at in UTC ISO-8601, root = DIR's absolute path. The"
+          + " manifest itself, dot-named markers (.regen3d_complete, ...) and anything in a"
+          + " dot-named folder are left out. Keys are relative to DIR, so the manifest verifies"
+          + " when it sits in DIR (the default --out)."
+    },
+    footer = {
+      "exit codes: 0 written, 2 bad input (no such folder, nothing to list, a name a manifest",
+      "            cannot hold, a symlink leading out of DIR, --out in a missing or read-only",
+      "            folder, bad arguments)"
+    })
+public final class ManifestCommand extends CliCommand {
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "the folder to list")
+  String given;
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description =
+          "where to write (default: DIR/source_checksums.json); its folder must exist; a pipe"
+              + " or device such as /dev/stdout is written in place")
+  String outOption;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "files hashed in parallel, 1..256 (default: available cores)")
+  String threadsOption;
 
   @Override
-  public String name() {
-    return "manifest";
-  }
-
-  @Override
-  public String summary() {
-    return "write a source_checksums.json for a folder, as the upstream jobs do";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: scenegate manifest DIR [--out FILE] [--threads N]
-
-        Hashes every file below DIR (SHA-256, streamed) and writes a seed-format manifest:
-        files sorted by path, generated_at in UTC ISO-8601, root = DIR's absolute path.
-        The manifest itself, dot-named markers (.regen3d_complete, ...) and anything in a
-        dot-named folder are left out. Keys are relative to DIR, so the manifest verifies
-        when it sits in DIR (the default --out).
-
-        options:
-          --out FILE   where to write (default: DIR/source_checksums.json); a pipe or
-                       device such as /dev/stdout is written in place
-          --threads N  files hashed in parallel, 1..256 (default: available cores)
-
-        exit codes: 0 written, 2 bad input (no such folder, nothing to list, a name a
-                    manifest cannot hold, a symlink leading out of DIR, bad arguments)
-        """;
-  }
-
-  @Override
-  public Set<String> valueOptions() {
-    return Set.of("out", "threads");
-  }
-
-  @Override
-  public int run(Args args, Console console) throws Exception {
-    String given = args.expectPositional(1, "DIR").get(0);
-    int threads = args.positiveInt("threads", Verifier.defaultThreads(), 256);
+  protected int run() throws Exception {
+    Console console = console();
+    int threads = Numbers.positiveInt("--threads", threadsOption, Verifier.defaultThreads(), 256);
     Path dir = LocalPaths.of(given, "DIR");
     Path out =
-        args.value("out") == null
+        outOption == null
             ? dir.resolve(ChecksumManifest.FILE_NAME)
-            : LocalPaths.of(args.value("out"), "--out");
+            : LocalPaths.of(outOption, "--out");
     if (!Files.isDirectory(dir)) {
       throw CliException.usage((Files.exists(dir) ? "not a folder: " : "no such folder: ") + given);
     }

@@ -16,183 +16,166 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code scenegate regression --dataset-dir DIR [--baseline F] [--thresholds F] [--write-baseline]
  * [--json]}: the runbook's golden dataset drift guard.
  */
-public final class RegressionCommand implements Command {
+@Command(
+    name = "regression",
+    customSynopsis =
+        "scenegate regression --dataset-dir DIR [--baseline FILE] [--thresholds FILE]"
+            + " [--write-baseline] [--json]",
+    header =
+        "golden dataset regression: compare an episode bundle's metrics with a pinned baseline",
+    description = {
+      "Computes quality metrics of an episode bundle and compares them with a pinned baseline"
+          + " within the allowed drift (runbook \"Golden Dataset Regression (Quality Drift"
+          + " Guard)\").",
+      "",
+      "bundle format (DIR):",
+      "  episodes/*.json       one JSON object per episode (top level of episodes/ only):",
+      "                          episode_id     non-empty string, unique",
+      "                          quality_score  number in [0, 1]",
+      "                          duration_s     number >= 0 (seconds)",
+      "                          collisions     whole number >= 0",
+      "                        other fields are ignored",
+      "  checksums.json        checksum manifest in source_checksums.json format, keys relative",
+      "                        to DIR (e.g. \"recordings/episode_000001.jsonl\")",
+      "  import_manifest.json  used when there is no checksums.json: its \"checksums\" object has",
+      "                        the shape of a manifest's \"files\": {path: {sha256, size_bytes}}",
+      "",
+      "metrics:",
+      "  episode_count",
+      "  quality_score.mean .min .p10 .p50 .p90   (linear interpolation between ranks)",
+      "  collision_rate                           fraction of episodes with collisions > 0",
+      "  duration_s.mean .p50 .p90",
+      "  checksum_files                           files the checksums list",
+      "  checksum_consistency                     fraction of them whose size and SHA-256 match",
+      "",
+      "baseline (default DIR/baseline_metrics.json):",
+      "  { \"schema_version\": \"1.0\", \"metrics\": { \"episode_count\": 10, ... } }  every"
+          + " metric pinned",
+      "thresholds (default DIR/thresholds.json):",
+      "  { \"schema_version\": \"1.0\", \"default\": { \"abs\": 0 },",
+      "    \"metrics\": { \"quality_score.mean\": { \"abs\": 0.01 }, \"duration_s.mean\":"
+          + " { \"rel\": 0.05 } } }",
+      "  a metric drifts when |current - baseline| > abs, or > rel * |baseline|, or the larger",
+      "  of the two when both are given; metrics without an entry use \"default\", else exact."
+    },
+    footer = {
+      "exit codes: 0 no drift (or baseline written), 1 a metric drifted beyond its threshold,",
+      "            2 bad input (missing or malformed bundle, baseline or thresholds)"
+    })
+public final class RegressionCommand extends CliCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String BASELINE = "baseline_metrics.json";
   static final String THRESHOLDS = "thresholds.json";
 
-  @Override
-  public String name() {
-    return "regression";
-  }
+  @Option(names = "--dataset-dir", paramLabel = "DIR", description = "the bundle")
+  String datasetDir;
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "FILE",
+      description = "pinned metrics (default DIR/baseline_metrics.json)")
+  String baselineOption;
+
+  @Option(
+      names = "--thresholds",
+      paramLabel = "FILE",
+      description = "allowed drift (default DIR/thresholds.json)")
+  String thresholdsOption;
+
+  @Option(
+      names = "--write-baseline",
+      description = "pin the bundle's current metrics as the new baseline and exit")
+  boolean write;
+
+  @Option(
+      names = "--json",
+      description =
+          "print one JSON object on stdout: dataset_dir, baseline, thresholds, ok, mode,"
+              + " metrics, comparisons, drifted, error")
+  boolean json;
+
+  private Path dir;
+  private Path baseline;
+  private Path thresholds;
 
   @Override
-  public String summary() {
-    return "golden dataset regression: compare an episode bundle's metrics with a pinned baseline";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: scenegate regression --dataset-dir DIR [--baseline FILE] [--thresholds FILE]
-                                    [--write-baseline] [--json]
-
-        Computes quality metrics of an episode bundle and compares them with a pinned baseline
-        within the allowed drift (runbook "Golden Dataset Regression (Quality Drift Guard)").
-
-        bundle format (DIR):
-          episodes/*.json       one JSON object per episode (top level of episodes/ only):
-                                  episode_id     non-empty string, unique
-                                  quality_score  number in [0, 1]
-                                  duration_s     number >= 0 (seconds)
-                                  collisions     whole number >= 0
-                                other fields are ignored
-          checksums.json        checksum manifest in source_checksums.json format, keys relative
-                                to DIR (e.g. "recordings/episode_000001.jsonl")
-          import_manifest.json  used when there is no checksums.json: its "checksums" object has
-                                the shape of a manifest's "files": {path: {sha256, size_bytes}}
-
-        metrics:
-          episode_count
-          quality_score.mean .min .p10 .p50 .p90   (linear interpolation between ranks)
-          collision_rate                           fraction of episodes with collisions > 0
-          duration_s.mean .p50 .p90
-          checksum_files                           files the checksums list
-          checksum_consistency                     fraction of them whose size and SHA-256 match
-
-        baseline (default DIR/baseline_metrics.json):
-          { "schema_version": "1.0", "metrics": { "episode_count": 10, ... } }  every metric pinned
-        thresholds (default DIR/thresholds.json):
-          { "schema_version": "1.0", "default": { "abs": 0 },
-            "metrics": { "quality_score.mean": { "abs": 0.01 }, "duration_s.mean": { "rel": 0.05 } } }
-          a metric drifts when |current - baseline| > abs, or > rel * |baseline|, or the larger
-          of the two when both are given; metrics without an entry use "default", else exact.
-
-        options:
-          --dataset-dir DIR   the bundle
-          --baseline FILE     pinned metrics (default DIR/baseline_metrics.json)
-          --thresholds FILE   allowed drift (default DIR/thresholds.json)
-          --write-baseline    pin the bundle's current metrics as the new baseline and exit
-          --json              print one JSON object on stdout: dataset_dir, baseline, thresholds,
-                              ok, mode, metrics, comparisons, drifted, error
-
-        exit codes: 0 no drift (or baseline written), 1 a metric drifted beyond its threshold,
-                    2 bad input (missing or malformed bundle, baseline or thresholds)
-        """;
-  }
-
-  @Override
-  public Set<String> flags() {
-    return Set.of("json", "write-baseline");
-  }
-
-  @Override
-  public Set<String> valueOptions() {
-    return Set.of("dataset-dir", "baseline", "thresholds");
-  }
-
-  @Override
-  public int run(Args args, Console console) throws Exception {
-    boolean json = args.flag("json");
-    boolean write = args.flag("write-baseline");
-    Path dir = null;
-    Path baseline = null;
-    Path thresholds = null;
+  protected int run() throws Exception {
+    Console console = console();
+    if (datasetDir == null) {
+      throw CliException.usage("missing --dataset-dir DIR");
+    }
+    dir = path(datasetDir, "--dataset-dir");
+    baseline = baselineOption == null ? dir.resolve(BASELINE) : path(baselineOption, "--baseline");
+    thresholds =
+        thresholdsOption == null ? dir.resolve(THRESHOLDS) : path(thresholdsOption, "--thresholds");
+    if (!Files.isDirectory(dir)) {
+      throw new CliException(ExitCodes.BAD_INPUT, "DIR_NOT_FOUND", "no such folder: " + datasetDir);
+    }
+    LocalObjectStore store = new LocalObjectStore(dir);
+    DatasetMetrics.Result result;
+    Map<String, Double> pinned = null;
+    Map<String, DriftGuard.Allowance> allowances = null;
     try {
-      args.expectPositional(0, "nothing");
-      if (args.value("dataset-dir") == null) {
-        throw CliException.usage("missing --dataset-dir DIR");
+      if (!write) {
+        // Bad baseline or thresholds are reported before any hashing.
+        pinned = DriftGuard.readBaseline(baseline);
+        allowances = DriftGuard.readThresholds(thresholds);
       }
-      dir = path(args.value("dataset-dir"), "--dataset-dir");
-      baseline =
-          args.value("baseline") == null
-              ? dir.resolve(BASELINE)
-              : path(args.value("baseline"), "--baseline");
-      thresholds =
-          args.value("thresholds") == null
-              ? dir.resolve(THRESHOLDS)
-              : path(args.value("thresholds"), "--thresholds");
-      if (!Files.isDirectory(dir)) {
-        throw new CliException(
-            ExitCodes.BAD_INPUT, "DIR_NOT_FOUND", "no such folder: " + args.value("dataset-dir"));
-      }
-      LocalObjectStore store = new LocalObjectStore(dir);
-      DatasetMetrics.Result result;
-      Map<String, Double> pinned = null;
-      Map<String, DriftGuard.Allowance> allowances = null;
-      try {
-        if (!write) {
-          // Bad baseline or thresholds are reported before any hashing.
-          pinned = DriftGuard.readBaseline(baseline);
-          allowances = DriftGuard.readThresholds(thresholds);
-        }
-        result =
-            new DatasetMetrics(
-                    store,
-                    new Verifier(store, Verifier.defaultThreads(), new SimpleMeterRegistry()))
-                .compute();
-      } catch (BundleInvalidException e) {
-        throw new CliException(ExitCodes.BAD_INPUT, "BUNDLE_INVALID", e.getMessage());
-      }
-      if (write) {
-        DriftGuard.writeBaseline(baseline, result.metrics());
-        if (json) {
-          console.out().println(toJson(dir, baseline, null, "write-baseline", result, null, null));
-        } else {
-          printMetrics(console.out(), dir, result);
-          console.out().printf("%nPINNED  baseline written to %s%n", baseline);
-        }
-        return ExitCodes.OK;
-      }
-      List<DriftGuard.Comparison> comparisons =
-          DriftGuard.compare(result.metrics(), pinned, allowances);
-      List<DriftGuard.Comparison> drifted =
-          comparisons.stream().filter(DriftGuard.Comparison::drifted).toList();
+      result =
+          new DatasetMetrics(
+                  store, new Verifier(store, Verifier.defaultThreads(), new SimpleMeterRegistry()))
+              .compute();
+    } catch (BundleInvalidException e) {
+      throw new CliException(ExitCodes.BAD_INPUT, "BUNDLE_INVALID", e.getMessage());
+    }
+    if (write) {
+      DriftGuard.writeBaseline(baseline, result.metrics());
       if (json) {
-        console
-            .out()
-            .println(toJson(dir, baseline, thresholds, "compare", result, comparisons, null));
+        console.out().println(toJson(dir, baseline, null, "write-baseline", result, null, null));
       } else {
-        printComparison(console.out(), dir, baseline, thresholds, result, comparisons, drifted);
-      }
-      if (!drifted.isEmpty()) {
-        console
-            .err()
-            .println(
-                "scenegate regression: DRIFT in "
-                    + drifted.size()
-                    + " of "
-                    + comparisons.size()
-                    + " metrics: "
-                    + String.join(
-                        ", ", drifted.stream().map(DriftGuard.Comparison::metric).toList()));
-        return ExitCodes.FAILED;
+        printMetrics(console.out(), dir, result);
+        console.out().printf("%nPINNED  baseline written to %s%n", baseline);
       }
       return ExitCodes.OK;
-    } catch (CliException e) {
-      if (!json) {
-        throw e;
-      }
+    }
+    List<DriftGuard.Comparison> comparisons =
+        DriftGuard.compare(result.metrics(), pinned, allowances);
+    List<DriftGuard.Comparison> drifted =
+        comparisons.stream().filter(DriftGuard.Comparison::drifted).toList();
+    if (json) {
       console
           .out()
-          .println(
-              toJson(
-                  dir,
-                  baseline,
-                  thresholds,
-                  write ? "write-baseline" : "compare",
-                  null,
-                  null,
-                  e.toJson()));
-      console.err().println("scenegate regression: " + Main.oneLine(e.getMessage()));
-      return e.exitCode();
+          .println(toJson(dir, baseline, thresholds, "compare", result, comparisons, null));
+    } else {
+      printComparison(console.out(), dir, baseline, thresholds, result, comparisons, drifted);
     }
+    if (!drifted.isEmpty()) {
+      console
+          .err()
+          .println(
+              "scenegate regression: DRIFT in "
+                  + drifted.size()
+                  + " of "
+                  + comparisons.size()
+                  + " metrics: "
+                  + String.join(
+                      ", ", drifted.stream().map(DriftGuard.Comparison::metric).toList()));
+      return ExitCodes.FAILED;
+    }
+    return ExitCodes.OK;
+  }
+
+  @Override
+  protected ObjectNode jsonFailure(CliException e) {
+    return toJson(
+        dir, baseline, thresholds, write ? "write-baseline" : "compare", null, null, e.toJson());
   }
 
   private static Path path(String given, String what) throws CliException {

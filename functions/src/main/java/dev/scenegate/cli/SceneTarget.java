@@ -31,11 +31,6 @@ public final class SceneTarget {
    * The store named by exactly one of {@code --bucket} (see {@link GcsTargets#bucket}: the name is
    * checked and the bucket must exist) or {@code --dir} (an existing folder).
    */
-  static ObjectStore store(Args args, Console console) throws CliException {
-    return store(args.value("bucket"), args.value("dir"), console);
-  }
-
-  /** {@link #store(Args, Console)} from the two option values (null: not given). */
   public static ObjectStore store(String bucket, String dir, Console console) throws CliException {
     if ((bucket == null) == (dir == null)) {
       throw CliException.usage("give exactly one of --bucket B or --dir DIR");

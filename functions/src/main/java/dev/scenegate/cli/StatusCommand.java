@@ -20,84 +20,85 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code scenegate status SCENE_ID (--bucket B | --dir DIR) [--state-prefix P] [--json]}. */
-public final class StatusCommand implements Command {
+@Command(
+    name = "status",
+    customSynopsis =
+        "scenegate status SCENE_ID (--bucket B | --dir DIR) [--state-prefix P] [--json]",
+    header = "show a scene's stage table, E2E verdict and recent history",
+    description =
+        """
+        Shows the scene's end-to-end state as the marker function recorded it: every stage's
+        status and the marker that decided it, the E2E verdict, and the recent transitions.
+        """,
+    footer =
+        """
+        exit codes: 0 the scene has a state and its verdict is not failed (pending, running,
+                    passed), 1 the verdict is failed, 2 no such scene state, an unreadable one,
+                    or bad input""")
+public final class StatusCommand extends CliCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** History entries shown, newest first. */
   static final int RECENT = 15;
 
-  @Override
-  public String name() {
-    return "status";
-  }
+  @Parameters(
+      index = "0",
+      paramLabel = "SCENE_ID",
+      description = "the scene (scenes/<SCENE_ID>/ in the bucket)")
+  String sceneId;
+
+  @Option(
+      names = "--bucket",
+      paramLabel = "B",
+      description =
+          "the state bucket on Cloud Storage, B or gs://B (STORAGE_EMULATOR_HOST honoured)")
+  String bucket;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description = "a local folder acting as the bucket (local mode)")
+  String dir;
+
+  @Option(
+      names = "--state-prefix",
+      paramLabel = "P",
+      description = "folder of the state documents (default _scenegate/state/)")
+  String statePrefix;
+
+  @Option(
+      names = "--json",
+      description =
+          "print the state summary as one JSON object on one line (on exit 2: {\"scene_id\","
+              + " \"verdict\": null, \"error\": {\"kind\", \"message\"}})")
+  boolean json;
 
   @Override
-  public String summary() {
-    return "show a scene's stage table, E2E verdict and recent history";
+  protected int run() throws Exception {
+    return show(console(), json);
   }
 
+  /** With --json a failure is one JSON object too, as with verify and check. */
   @Override
-  public String help() {
-    return """
-        usage: scenegate status SCENE_ID (--bucket B | --dir DIR) [--state-prefix P] [--json]
-
-        Shows the scene's end-to-end state as the marker function recorded it: every stage's
-        status and the marker that decided it, the E2E verdict, and the recent transitions.
-
-        SCENE_ID            the scene (scenes/<SCENE_ID>/ in the bucket)
-
-        options:
-          --bucket B        the state bucket on Cloud Storage, B or gs://B (STORAGE_EMULATOR_HOST
-                            honoured)
-          --dir DIR         a local folder acting as the bucket (local mode)
-          --state-prefix P  folder of the state documents (default _scenegate/state/)
-          --json            print the state summary as one JSON object on one line (on exit 2:
-                            {"scene_id", "verdict": null, "error": {"kind", "message"}})
-
-        exit codes: 0 the scene has a state and its verdict is not failed (pending, running,
-                    passed), 1 the verdict is failed, 2 no such scene state, an unreadable one,
-                    or bad input
-        """;
+  protected ObjectNode jsonFailure(CliException e) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("scene_id", sceneId);
+    root.putNull("verdict");
+    root.set("error", e.toJson());
+    return root;
   }
 
-  @Override
-  public Set<String> flags() {
-    return Set.of("json");
-  }
-
-  @Override
-  public Set<String> valueOptions() {
-    return Set.of("bucket", "dir", "state-prefix");
-  }
-
-  @Override
-  public int run(Args args, Console console) throws Exception {
-    boolean json = args.flag("json");
-    try {
-      return show(args, console, json);
-    } catch (CliException e) {
-      if (!json) {
-        throw e;
-      }
-      // With --json a failure is one JSON object too, as with verify and check.
-      ObjectNode root = JSON.createObjectNode();
-      root.put("scene_id", args.positional().isEmpty() ? null : args.positional().get(0));
-      root.putNull("verdict");
-      root.set("error", e.toJson());
-      console.out().println(root);
-      console.err().println("scenegate status: " + Main.oneLine(e.getMessage()));
-      return e.exitCode();
-    }
-  }
-
-  private int show(Args args, Console console, boolean json) throws Exception {
-    String sceneId = SceneTarget.sceneId(args.expectPositional(1, "SCENE_ID").get(0));
-    ObjectStore store = SceneTarget.store(args, console);
+  private int show(Console console, boolean json) throws Exception {
+    SceneTarget.sceneId(sceneId);
+    ObjectStore store = SceneTarget.store(bucket, dir, console);
     SceneStateStore states =
-        new SceneStateStore(store, args.value("state-prefix", SceneStateStore.DEFAULT_PREFIX));
+        new SceneStateStore(
+            store, statePrefix == null ? SceneStateStore.DEFAULT_PREFIX : statePrefix);
     String where = store.describe(states.objectName(sceneId));
     Optional<SceneStateStore.Loaded> loaded;
     try {

@@ -12,94 +12,75 @@ import dev.scenegate.verify.VerificationReport;
 import dev.scenegate.verify.Verifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code scenegate verify TARGET [--json] [--strict] [--threads N]}. */
-public final class VerifyCommand implements Command {
+@Command(
+    name = "verify",
+    header = "verify a checksum manifest against the files beside it",
+    description = {
+      "Verifies every file a source_checksums.json lists: size first, then SHA-256, streamed.",
+      "Outcomes per file: OK, MISSING, SIZE_MISMATCH (not hashed), SHA256_MISMATCH, and with"
+          + " --strict UNLISTED."
+    },
+    footer = {
+      "strict scope: every file below the manifest's folder, except a subfolder that holds its"
+          + " own source_checksums.json; for a scene root's manifest"
+          + " (scenes/<id>/source_checksums.json) the stage folders assets/, variation_assets/,"
+          + " usd/, geniesim/, episodes/, episode-generation-job/, dwm/ and config.json;"
+          + " dot-named files and folders (markers such as .regen3d_complete); scenegate's own"
+          + " objects (_scenegate/, .failed). The manifest itself is never unlisted.",
+      "",
+      "exit codes: 0 all files verified, 1 a file failed verification (or is unlisted),",
+      "            2 bad input: manifest missing or invalid (not JSON, unknown major",
+      "            schema_version, bad digest or size, duplicate key, no files, a path that",
+      "            could leave its folder), a listed file that cannot be read, a store that",
+      "            cannot be reached (STORAGE_ERROR), bad arguments. One line on stderr; with",
+      "            --json, \"error\" says which."
+    })
+public final class VerifyCommand extends CliCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Override
-  public String name() {
-    return "verify";
-  }
+  @Parameters(
+      index = "0",
+      paramLabel = "TARGET",
+      description =
+          "a folder holding source_checksums.json, a manifest file, or gs://bucket/prefix (a"
+              + " folder or a .json manifest object)")
+  String given;
+
+  @Option(
+      names = "--json",
+      description =
+          "print one JSON object on stdout (target, manifest, ok, files_checked, bytes_hashed,"
+              + " duration_ms, error, failures, unlisted)")
+  boolean json;
+
+  @Option(
+      names = "--strict",
+      description =
+          "also fail on files in the manifest's scope that it does not list (see strict scope)")
+  boolean strict;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "files hashed in parallel, 1..256 (default: available cores)")
+  String threads;
+
+  /** Resolved once the arguments are valid; named in the JSON answer. */
+  private Target target;
 
   @Override
-  public String summary() {
-    return "verify a checksum manifest against the files beside it";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: scenegate verify TARGET [--json] [--strict] [--threads N]
-
-        Verifies every file a source_checksums.json lists: size first, then SHA-256, streamed.
-
-        TARGET   a folder holding source_checksums.json, a manifest file,
-                 or gs://bucket/prefix (a folder or a .json manifest object)
-
-        options:
-          --json       print one JSON object on stdout (target, manifest, ok, files_checked,
-                       bytes_hashed, duration_ms, error, failures, unlisted)
-          --strict     also fail on files below the manifest's folder that it does not list
-                       (the manifest itself, dot-named markers such as .regen3d_complete and
-                       anything in a dot-named folder are never unlisted)
-          --threads N  files hashed in parallel, 1..256 (default: available cores)
-
-        outcomes per file: OK, MISSING, SIZE_MISMATCH (not hashed), SHA256_MISMATCH,
-        and with --strict UNLISTED.
-
-        exit codes: 0 all files verified, 1 a file failed verification (or is unlisted),
-                    2 bad input: manifest missing or invalid (not JSON, unknown major
-                    schema_version, bad digest or size, duplicate key, no files, a path
-                    that could leave its folder), a listed file that cannot be read,
-                    bad arguments. One line on stderr; with --json, "error" says which.
-        """;
-  }
-
-  @Override
-  public Set<String> flags() {
-    return Set.of("json", "strict");
-  }
-
-  @Override
-  public Set<String> valueOptions() {
-    return Set.of("threads");
-  }
-
-  @Override
-  public int rejectArguments(List<String> rawArgs, CliException problem, Console console)
-      throws CliException {
-    int end = rawArgs.indexOf("--");
-    List<String> options = end < 0 ? rawArgs : rawArgs.subList(0, end);
-    if (!options.contains("--json")) {
-      throw problem;
-    }
-    String target = null;
-    for (int i = 0; i < options.size() && target == null; i++) {
-      String arg = options.get(i);
-      if (valueOptions().contains(arg.replaceFirst("^--", ""))) {
-        i++; // skip the option's value
-      } else if (!arg.startsWith("-")) {
-        target = arg;
-      }
-    }
-    return fail(console, true, target, null, problem);
-  }
-
-  @Override
-  public int run(Args args, Console console) throws Exception {
-    boolean json = args.flag("json");
-    String given = args.positional().isEmpty() ? null : args.positional().get(0);
-    Target target = null;
+  protected int run() throws Exception {
+    Console console = console();
     try {
-      args.expectPositional(1, "TARGET");
-      int threads = args.positiveInt("threads", Verifier.defaultThreads(), 256);
+      int threadCount = Numbers.positiveInt("--threads", threads, Verifier.defaultThreads(), 256);
       target = Target.resolve(given, console);
-      ChecksumManifest manifest = readManifest(target, threads);
-      VerificationReport report =
-          verify(target, manifest, threads, args.flag("strict"), json, console);
+      ChecksumManifest manifest = readManifest(target, threadCount);
+      VerificationReport report = verify(target, manifest, threadCount, strict, json, console);
       if (json) {
         console.out().println(toJson(given, target.manifestDescription(), report, null));
       } else {
@@ -110,15 +91,21 @@ public final class VerifyCommand implements Command {
         return ExitCodes.FAILED;
       }
       return ExitCodes.OK;
-    } catch (CliException e) {
-      return fail(console, json, given, target, e);
     } catch (ManifestInvalidException e) {
-      return fail(console, json, given, target, invalid(e.getMessage()));
+      throw invalid(e.getMessage());
+    } catch (CliException e) {
+      throw e;
     } catch (Exception | Error e) {
       // An asset that cannot be read (permission denied, an I/O error): the target cannot be
       // verified as its manifest describes, which is bad input rather than a file that failed.
-      return fail(console, json, given, target, invalid("cannot verify: " + Main.describe(e)));
+      throw invalid("cannot verify: " + Main.describe(e));
     }
+  }
+
+  @Override
+  protected ObjectNode jsonFailure(CliException e) {
+    String manifest = target == null ? null : target.manifestDescription();
+    return toJson(given, manifest, null, e.toJson());
   }
 
   private static ChecksumManifest readManifest(Target target, int threads)
@@ -175,22 +162,6 @@ public final class VerifyCommand implements Command {
       text.append(", ").append(report.unlisted().size()).append(" unlisted");
     }
     return text.append(" (").append(target.manifestDescription()).append(')').toString();
-  }
-
-  /**
-   * Ends with exit 2: with {@code --json} one JSON object on stdout carrying {@code error}, and
-   * always one line on stderr.
-   */
-  private static int fail(
-      Console console, boolean json, String given, Target target, CliException e)
-      throws CliException {
-    if (!json) {
-      throw e;
-    }
-    String manifest = target == null ? null : target.manifestDescription();
-    console.out().println(toJson(given, manifest, null, e.toJson()));
-    console.err().println("scenegate verify: " + Main.oneLine(e.getMessage()));
-    return e.exitCode();
   }
 
   static ObjectNode toJson(

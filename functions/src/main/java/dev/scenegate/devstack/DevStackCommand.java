@@ -1,8 +1,7 @@
 package dev.scenegate.devstack;
 
-import dev.scenegate.cli.Args;
+import dev.scenegate.cli.CliCommand;
 import dev.scenegate.cli.CliException;
-import dev.scenegate.cli.Command;
 import dev.scenegate.cli.Console;
 import dev.scenegate.cli.ExitCodes;
 import dev.scenegate.cli.Main;
@@ -14,28 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code scenegate dev-stack [--watch] ...}: the real wire on this machine until Ctrl-C. */
-public final class DevStackCommand implements Command {
-
-  @Override
-  public String name() {
-    return "dev-stack";
-  }
-
-  @Override
-  public String summary() {
-    return "run the emulators, the marker function and an Eventarc stand-in locally";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: scenegate dev-stack [--watch] [--bucket B] [--project P] [--log-dir DIR]
-
+@Command(
+    name = "dev-stack",
+    header = "run the emulators, the marker function and an Eventarc stand-in locally",
+    description =
+        """
         Starts, on free ports: the Pub/Sub emulator; fake-gcs-server publishing a notification
         for every finalized object to it; the Functions Framework invoker serving
         dev.scenegate.functions.MarkerFunction against both; and a bridge that pulls the
@@ -46,36 +34,44 @@ public final class DevStackCommand implements Command {
 
         Topics stage-events and checksum-alerts are created with pull subscriptions
         stage-events-sub and checksum-alerts-sub.
-
-        options:
-          --watch          print stage events and alerts as the function publishes them
-          --bucket B       the bucket to create (default scenegate-dev)
-          --project P      the Pub/Sub project (default scenegate-dev)
-          --log-dir DIR    where the parts' logs go (default: a new temporary folder)
-
+        """,
+    footer =
+        """
         environment: FAKE_GCS_SERVER, PUBSUB_EMULATOR, FUNCTION_INVOKER_JAR override where the
         parts are found (default: .tools/bin from scripts/install-test-tools or PATH; the
         gcloud SDK's pubsub-emulator; functions/target/function-invoker/ from the build).
         Thresholds (MIN_QUALITY_SCORE ...) are passed on to the function.
 
         exit codes: 0 stopped with Ctrl-C, 1 a part stopped on its own,
-                    2 a part is missing or failed to start, bad arguments
-        """;
-  }
+                    2 a part is missing or failed to start, bad arguments""")
+public final class DevStackCommand extends CliCommand {
+
+  @Option(
+      names = "--watch",
+      description = "print stage events and alerts as the function publishes them")
+  boolean watch;
+
+  @Option(
+      names = "--bucket",
+      paramLabel = "B",
+      description = "the bucket to create (default scenegate-dev)")
+  String bucket;
+
+  @Option(
+      names = "--project",
+      paramLabel = "P",
+      description = "the Pub/Sub project (default scenegate-dev)")
+  String project;
+
+  @Option(
+      names = "--log-dir",
+      paramLabel = "DIR",
+      description = "where the parts' logs go (default: a new temporary folder)")
+  String logDirOption;
 
   @Override
-  public Set<String> flags() {
-    return Set.of("watch");
-  }
-
-  @Override
-  public Set<String> valueOptions() {
-    return Set.of("bucket", "project", "log-dir");
-  }
-
-  @Override
-  public int run(Args args, Console console) throws Exception {
-    args.expectPositional(0, "nothing");
+  protected int run() throws Exception {
+    Console console = console();
     DevTools tools = DevTools.fromEnvironment(console.env());
     Path fakeGcsServer;
     Path pubSubEmulator;
@@ -90,13 +86,13 @@ public final class DevStackCommand implements Command {
       throw new CliException(ExitCodes.BAD_INPUT, "MISSING_TOOL", e.getMessage());
     }
     Path logDir =
-        args.value("log-dir") == null
+        logDirOption == null
             ? Files.createTempDirectory("scenegate-dev-stack-")
-            : Path.of(args.value("log-dir"));
+            : Path.of(logDirOption);
     DevStack.Config config =
         new DevStack.Config(
-            args.value("project", DevStack.Config.DEFAULT_PROJECT),
-            args.value("bucket", DevStack.Config.DEFAULT_BUCKET),
+            project == null ? DevStack.Config.DEFAULT_PROJECT : project,
+            bucket == null ? DevStack.Config.DEFAULT_BUCKET : bucket,
             DevStack.Config.DEFAULT_NOTIFICATION_TOPIC,
             fakeGcsServer,
             pubSubEmulator,
@@ -105,7 +101,7 @@ public final class DevStackCommand implements Command {
             tools.java(),
             logDir,
             thresholds(console.env()),
-            args.flag("watch"));
+            watch);
     PrintStream out = console.out();
     NotificationBridge.Listener listener =
         new NotificationBridge.Listener() {

@@ -2,6 +2,7 @@ package dev.scenegate.devstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scenegate.events.EventJson;
+import dev.scenegate.retry.Backoff;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +28,10 @@ public final class NotificationBridge implements AutoCloseable {
 
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
   private static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(5);
-  private static final int MAX_REDELIVERY_DELAY_SECONDS = 32;
+
+  /** Redelivery after 1 s, doubling up to 32 s, as Eventarc backs off a failing delivery. */
+  private static final Backoff REDELIVERY =
+      Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(32));
 
   /** What the bridge reports. */
   public interface Listener {
@@ -158,7 +162,7 @@ public final class NotificationBridge implements AutoCloseable {
     }
     failures.incrementAndGet();
     int attempt = attempts.merge(message.messageId(), 1, Integer::sum);
-    int delay = Math.min(MAX_REDELIVERY_DELAY_SECONDS, 1 << Math.min(attempt - 1, 5));
+    int delay = (int) REDELIVERY.delayAfter(attempt).toSeconds();
     listener.failed(name, reason, attempt, delay);
     try {
       pubSub.modifyAckDeadline(subscription, message.ackId(), delay);

@@ -35,9 +35,19 @@ public record PubSubPush(
     if (event.getData() == null) {
       throw new InvalidAlertException("CloudEvent has no data");
     }
+    return decodeEnvelope(event.getData().toBytes(), event.getId());
+  }
+
+  /**
+   * Unwraps the JSON envelope a Pub/Sub push subscription POSTs ({@code {"message": {...},
+   * "subscription": ...}}, the same envelope Eventarc puts in a CloudEvent's data). {@code
+   * fallbackId} names the message when the envelope has no message id.
+   */
+  public static PubSubPush decodeEnvelope(byte[] envelope, String fallbackId)
+      throws InvalidAlertException {
     JsonNode root;
     try {
-      root = EventJson.MAPPER.readTree(event.getData().toBytes());
+      root = EventJson.MAPPER.readTree(envelope);
     } catch (IOException e) {
       throw new InvalidAlertException("CloudEvent data is not JSON");
     }
@@ -47,7 +57,7 @@ public record PubSubPush(
     }
     String messageId = text(message, "messageId", "message_id");
     if (messageId == null) {
-      messageId = event.getId();
+      messageId = fallbackId;
     }
     JsonNode data = message.get("data");
     if (data == null || data.isNull() || !data.isTextual() || data.asText().isEmpty()) {

@@ -1,9 +1,8 @@
 package dev.scenegate.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scenegate.cli.Args;
+import dev.scenegate.cli.CliCommand;
 import dev.scenegate.cli.CliException;
-import dev.scenegate.cli.Command;
 import dev.scenegate.cli.Console;
 import dev.scenegate.cli.ExitCodes;
 import dev.scenegate.cli.StatusCommand;
@@ -25,7 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code scenegate demo [--keep]}: the main job on the embedded default, in seconds. A temporary
@@ -34,51 +34,36 @@ import java.util.Set;
  * marker and checksum alert. Everything runs through local mode's machinery ({@link LocalMode}:
  * LocalObjectStore, the Cloud Function's MarkerHandler, events.jsonl).
  */
-public final class DemoCommand implements Command {
-  static final String GOOD_SCENE = "demo_kitchen";
-  static final String BAD_SCENE = "demo_corrupt";
-
-  @Override
-  public String name() {
-    return "demo";
-  }
-
-  @Override
-  public String summary() {
-    return "see scenegate work: a scene through every stage, then one with a corrupted asset";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: scenegate demo [--keep]
-
+@Command(
+    name = "demo",
+    header = "see scenegate work: a scene through every stage, then one with a corrupted asset",
+    description =
+        """
         In a temporary folder acting as the bucket (local mode), writes a synthetic scene as the
         upstream jobs would (source image, assets with their checksum manifest, episode and
         Genie Sim reports, every stage marker in order) and walks it through every stage to
         e2e passed. Then a second scene whose asset is corrupted after its checksum was
         recorded: regen3d fails, scenegate writes assets/.failed and raises a checksum alert
         with the per-file diff and the remediation steps; dwm waits for regen3d.
-
-        options:
-          --keep   keep the folder (printed) to look around or run `scenegate local` on it
-
+        """,
+    footer =
+        """
         exit codes: 0 the demo behaved as designed (first scene passed, second failed),
-                    1 it did not, 2 bad arguments
-        """;
-  }
+                    1 it did not, 2 bad arguments""")
+public final class DemoCommand extends CliCommand {
+  static final String GOOD_SCENE = "demo_kitchen";
+  static final String BAD_SCENE = "demo_corrupt";
+
+  @Option(
+      names = "--keep",
+      description = "keep the folder (printed) to look around or run `scenegate local` on it")
+  boolean keep;
 
   @Override
-  public Set<String> flags() {
-    return Set.of("keep");
-  }
-
-  @Override
-  public int run(Args args, Console console) throws Exception {
-    args.expectPositional(0, "nothing");
+  protected int run() throws Exception {
+    Console console = console();
     PrintStream out = console.out();
     Path dir = Files.createTempDirectory("scenegate-demo-");
-    boolean keep = args.flag("keep");
     List<String> problems = new ArrayList<>();
     try (LocalMode local =
         LocalMode.open(

@@ -1,8 +1,7 @@
 package dev.scenegate.local;
 
-import dev.scenegate.cli.Args;
+import dev.scenegate.cli.CliCommand;
 import dev.scenegate.cli.CliException;
-import dev.scenegate.cli.Command;
 import dev.scenegate.cli.Console;
 import dev.scenegate.cli.ExitCodes;
 import dev.scenegate.cli.Main;
@@ -21,30 +20,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code scenegate local DIR [--once] [--pubsub-project P]}: the embedded default. */
-public final class LocalCommand implements Command {
-  /** How long Ctrl-C waits for the file in hand before abandoning it. */
-  static final Duration STOP_GRACE = Duration.ofSeconds(10);
-
-  @Override
-  public String name() {
-    return "local";
-  }
-
-  @Override
-  public String summary() {
-    return "a folder as the bucket: watch it and run every marker through the stage gates";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: scenegate local DIR [--once] [--pubsub-project P]
-
+@Command(
+    name = "local",
+    header = "a folder as the bucket: watch it and run every marker through the stage gates",
+    description =
+        """
         DIR acts as the bucket: every file created or replaced under it is a finalize event,
         handled by the same code as the Cloud Function (markers verify their manifests and
         reports and advance the scene's stages; everything else is dismissed). A scan at
@@ -53,37 +40,41 @@ public final class LocalCommand implements Command {
 
         Scene state lives under DIR/_scenegate/state/. Stage events and alerts are printed and
         appended as JSON lines to DIR/_scenegate/events.jsonl. Ctrl-C stops cleanly.
-
-        options:
-          --once              scan, process what is new, print each scene's verdict, exit
-          --pubsub-project P  also publish to Pub/Sub topics stage-events and checksum-alerts
-                              (STAGE_EVENTS_TOPIC, CHECKSUM_ALERTS_TOPIC) in project P: the
-                              emulator at PUBSUB_EMULATOR_HOST when set (topics are created
-                              there), real Pub/Sub otherwise
-
+        """,
+    footer =
+        """
         environment: MIN_QUALITY_SCORE, MIN_PASS_RATE, MIN_AVERAGE_SCORE (thresholds),
                      VERIFY_THREADS
 
         exit codes: 0 done (--once: no scene failed; watching: stopped),
                     1 --once: a scene's verdict is failed,
                     2 bad input (DIR not a folder, bad arguments) or --once could not process
-                      a file (storage faults)
-        """;
-  }
+                      a file (storage faults)""")
+public final class LocalCommand extends CliCommand {
+  /** How long Ctrl-C waits for the file in hand before abandoning it. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "the folder acting as the bucket")
+  String dirOption;
+
+  @Option(
+      names = "--once",
+      description = "scan, process what is new, print each scene's verdict, exit")
+  boolean once;
+
+  @Option(
+      names = "--pubsub-project",
+      paramLabel = "P",
+      description =
+          "also publish to Pub/Sub topics stage-events and checksum-alerts (STAGE_EVENTS_TOPIC,"
+              + " CHECKSUM_ALERTS_TOPIC) in project P: the emulator at PUBSUB_EMULATOR_HOST when"
+              + " set (topics are created there), real Pub/Sub otherwise")
+  String pubSubProject;
 
   @Override
-  public Set<String> flags() {
-    return Set.of("once");
-  }
-
-  @Override
-  public Set<String> valueOptions() {
-    return Set.of("pubsub-project");
-  }
-
-  @Override
-  public int run(Args args, Console console) throws Exception {
-    Path dir = Path.of(args.expectPositional(1, "DIR").get(0));
+  protected int run() throws Exception {
+    Console console = console();
+    Path dir = Path.of(dirOption);
     if (!Files.isDirectory(dir)) {
       throw CliException.usage(dir + " is not a folder");
     }
@@ -93,12 +84,12 @@ public final class LocalCommand implements Command {
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
-    EventPublisher pubSub = pubSub(args.value("pubsub-project"), console);
+    EventPublisher pubSub = pubSub(pubSubProject, console);
     LocalRunner.Listener listener = listener(console);
     try (LocalMode local =
         LocalMode.open(
             dir, console.out(), config, pubSub, LocalRunner.Options.defaults(), listener)) {
-      return args.flag("once") ? once(local, console) : watch(local, console, dir);
+      return once ? once(local, console) : watch(local, console, dir);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.scenegate.local;
 
 import dev.scenegate.pipeline.MarkerHandler;
 import dev.scenegate.pipeline.Trigger;
+import dev.scenegate.retry.Backoff;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectInfo;
 import java.io.IOException;
@@ -439,10 +440,12 @@ public final class LocalRunner {
     }
   }
 
-  /** 250 ms, doubling, up to the ceiling. */
+  /** 250 ms, doubling, up to the ceiling (the shared {@link Backoff} rule, no jitter). */
   private Duration backoff(int attempt) {
-    long millis = 250L << Math.min(attempt - 1, 16);
-    return Duration.ofMillis(Math.min(millis, options.retryCeiling().toMillis()));
+    return Backoff.exponential(
+            Duration.ofMillis(Math.min(250, options.retryCeiling().toMillis())),
+            options.retryCeiling())
+        .delayAfter(attempt);
   }
 
   /** How long until the next pending file may be ready; {@code idle} when nothing is pending. */

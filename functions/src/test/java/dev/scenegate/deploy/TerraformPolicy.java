@@ -2,8 +2,6 @@ package dev.scenegate.deploy;
 
 import dev.scenegate.deploy.TerraformModule.Block;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +9,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * scenegate's least-privilege and delivery rules for its Terraform, checked on the parsed HCL.
+ * scenegate's least-privilege rules for its Terraform, checked on the parsed HCL of every file:
+ * rules about <em>every</em> grant in the module, including grants added later, which a plan test
+ * cannot state (it asserts on the resources it names). What a plan shows better (each service
+ * account's bindings, the triggers, the subscriptions' delivery, the buckets) is in the module's
+ * native tests, {@code terraform/tests/*.tftest.hcl}; public buckets and uniform access are also
+ * checkov's (CKV_GCP_28, 29, 114).
  *
  * <p>Fails closed: an attribute the rule needs but cannot read as a literal or a plain reference
  * (say, one built by a conditional) counts as missing.
@@ -26,17 +29,7 @@ final class TerraformPolicy {
     /** No basic roles (owner, editor, viewer) and no *Admin roles anywhere. */
     BROAD_ROLE,
     /** No ACL resources: they bypass bucket IAM and can make objects public. */
-    LEGACY_ACL,
-    /** Uniform bucket-level access and enforced public access prevention on every bucket. */
-    BUCKET_PRIVATE,
-    /** Each function and job runs as its own declared service account; triggers name theirs. */
-    WORKLOAD_IDENTITY,
-    /** The marker function exists, runs Java 17 and is triggered by object finalize events. */
-    MARKER_TRIGGER,
-    /** Every event-triggered function is retried by the platform. */
-    TRIGGER_RETRY,
-    /** Subscriptions retry with backoff and dead-letter; dead-letter topics are held. */
-    SUBSCRIPTION_DELIVERY
+    LEGACY_ACL
   }
 
   record Violation(Rule rule, String address, String message) {
@@ -46,11 +39,9 @@ final class TerraformPolicy {
     }
   }
 
-  static final String MARKER_ENTRY_POINT = "dev.scenegate.functions.MarkerFunction";
-
   /**
    * Project-level roles a scenegate identity may hold. Eventarc checks receiveEvent on the project
-   * only; log and metric writers are project-scoped by nature (not used today).
+   * only; log and metric writers are project-scoped by nature (the build account writes logs).
    */
   static final Set<String> ALLOWED_PROJECT_ROLES =
       Set.of(
@@ -77,10 +68,6 @@ final class TerraformPolicy {
       Pattern.compile(
           "^(serviceAccount:data\\.google_storage_project_service_account\\.\\w+\\.email_address"
               + "|data\\.google_storage_project_service_account\\.\\w+\\.member)$");
-  private static final Pattern SERVICE_ACCOUNT_EMAIL =
-      Pattern.compile("^google_service_account\\.(\\w+)\\.email$");
-  private static final Pattern TOPIC_REFERENCE =
-      Pattern.compile("^google_pubsub_topic\\.(\\w+)\\.");
   // Backstop for members that hcl4j folded away (e.g. a conditional): look at the raw line.
   private static final Pattern RAW_PUBLIC_MEMBER =
       Pattern.compile("(?m)^\\s*members?\\s*=.*\\b(allUsers|allAuthenticatedUsers)\\b");
@@ -93,11 +80,6 @@ final class TerraformPolicy {
     projectRoles(module, violations);
     broadRoles(module, violations);
     legacyAcls(module, violations);
-    buckets(module, violations);
-    workloadIdentities(module, violations);
-    markerTrigger(module, violations);
-    triggerRetries(module, violations);
-    subscriptions(module, violations);
     return violations;
   }
 
@@ -191,208 +173,5 @@ final class TerraformPolicy {
             new Violation(Rule.LEGACY_ACL, block.address(), "ACLs bypass uniform bucket access"));
       }
     }
-  }
-
-  private static void buckets(TerraformModule module, List<Violation> out) {
-    for (Block bucket : module.resources("google_storage_bucket")) {
-      if (!"true".equals(Hcl.text(bucket.body(), "uniform_bucket_level_access"))) {
-        out.add(
-            new Violation(
-                Rule.BUCKET_PRIVATE, bucket.address(), "uniform_bucket_level_access is not true"));
-      }
-      if (!"enforced".equals(Hcl.text(bucket.body(), "public_access_prevention"))) {
-        out.add(
-            new Violation(
-                Rule.BUCKET_PRIVATE,
-                bucket.address(),
-                "public_access_prevention is not \"enforced\""));
-      }
-    }
-  }
-
-  private static void workloadIdentities(TerraformModule module, List<Violation> out) {
-    Map<String, String> workloadByAccount = new HashMap<>();
-    for (Block function : module.resources("google_cloudfunctions2_function")) {
-      String runtime =
-          Hcl.text(Hcl.block(function.body(), "service_config"), "service_account_email");
-      dedicatedAccount(module, function, runtime, workloadByAccount, out);
-      Map<String, Object> trigger = Hcl.block(function.body(), "event_trigger");
-      if (!trigger.isEmpty()) {
-        // Without one the trigger runs as the Compute Engine default account (often Editor).
-        String identity = Hcl.text(trigger, "service_account_email");
-        if (declaredAccount(module, identity) == null) {
-          out.add(
-              new Violation(
-                  Rule.WORKLOAD_IDENTITY,
-                  function.address(),
-                  "event_trigger.service_account_email is not a declared google_service_account: "
-                      + identity));
-        }
-      }
-    }
-    for (Block job : module.resources("google_cloud_run_v2_job")) {
-      String runtime = Hcl.text(Hcl.block(job.body(), "template", "template"), "service_account");
-      dedicatedAccount(module, job, runtime, workloadByAccount, out);
-    }
-    for (Block service : module.resources("google_cloud_run_v2_service")) {
-      String runtime = Hcl.text(Hcl.block(service.body(), "template"), "service_account");
-      dedicatedAccount(module, service, runtime, workloadByAccount, out);
-    }
-  }
-
-  private static void dedicatedAccount(
-      TerraformModule module,
-      Block workload,
-      String reference,
-      Map<String, String> workloadByAccount,
-      List<Violation> out) {
-    String account = declaredAccount(module, reference);
-    if (account == null) {
-      out.add(
-          new Violation(
-              Rule.WORKLOAD_IDENTITY,
-              workload.address(),
-              "does not run as a declared google_service_account (found " + reference + ")"));
-      return;
-    }
-    String other = workloadByAccount.putIfAbsent(account, workload.address());
-    if (other != null) {
-      out.add(
-          new Violation(
-              Rule.WORKLOAD_IDENTITY,
-              workload.address(),
-              "shares google_service_account." + account + " with " + other));
-    }
-  }
-
-  /** The name of the google_service_account that {@code reference} is the e-mail of, or null. */
-  private static String declaredAccount(TerraformModule module, String reference) {
-    if (reference == null) {
-      return null;
-    }
-    Matcher matcher = SERVICE_ACCOUNT_EMAIL.matcher(reference);
-    return matcher.matches() && module.declares("google_service_account", matcher.group(1))
-        ? matcher.group(1)
-        : null;
-  }
-
-  private static void markerTrigger(TerraformModule module, List<Violation> out) {
-    List<Block> markers =
-        module.resources("google_cloudfunctions2_function").stream()
-            .filter(
-                f ->
-                    MARKER_ENTRY_POINT.equals(
-                        Hcl.text(Hcl.block(f.body(), "build_config"), "entry_point")))
-            .toList();
-    if (markers.isEmpty()) {
-      out.add(
-          new Violation(
-              Rule.MARKER_TRIGGER,
-              "google_cloudfunctions2_function",
-              "no function has entry point " + MARKER_ENTRY_POINT));
-    }
-    for (Block marker : markers) {
-      if (!"java17".equals(Hcl.text(Hcl.block(marker.body(), "build_config"), "runtime"))) {
-        out.add(new Violation(Rule.MARKER_TRIGGER, marker.address(), "runtime is not java17"));
-      }
-      Map<String, Object> trigger = Hcl.block(marker.body(), "event_trigger");
-      if (!"google.cloud.storage.object.v1.finalized".equals(Hcl.text(trigger, "event_type"))) {
-        out.add(
-            new Violation(
-                Rule.MARKER_TRIGGER,
-                marker.address(),
-                "is not triggered by google.cloud.storage.object.v1.finalized"));
-      }
-      boolean onBucket =
-          Hcl.blocks(trigger, "event_filters").stream()
-              .anyMatch(filter -> "bucket".equals(Hcl.text(filter, "attribute")));
-      if (!onBucket) {
-        out.add(
-            new Violation(Rule.MARKER_TRIGGER, marker.address(), "trigger has no bucket filter"));
-      }
-      if (!"RETRY_POLICY_RETRY".equals(Hcl.text(trigger, "retry_policy"))) {
-        out.add(
-            new Violation(
-                Rule.MARKER_TRIGGER, marker.address(), "trigger lacks RETRY_POLICY_RETRY"));
-      }
-    }
-  }
-
-  private static void triggerRetries(TerraformModule module, List<Violation> out) {
-    for (Block function : module.resources("google_cloudfunctions2_function")) {
-      Map<String, Object> trigger = Hcl.block(function.body(), "event_trigger");
-      if (!trigger.isEmpty() && !"RETRY_POLICY_RETRY".equals(Hcl.text(trigger, "retry_policy"))) {
-        out.add(
-            new Violation(
-                Rule.TRIGGER_RETRY,
-                function.address(),
-                "event_trigger.retry_policy is not RETRY_POLICY_RETRY"));
-      }
-    }
-  }
-
-  private static void subscriptions(TerraformModule module, List<Violation> out) {
-    List<Block> subscriptions = module.resources("google_pubsub_subscription");
-    // Topics that receive dead letters: the end of the line, so no dead-letter policy of their own.
-    Set<String> deadLetterTopics = new HashSet<>();
-    for (Block subscription : subscriptions) {
-      String target =
-          topicName(
-              Hcl.text(Hcl.block(subscription.body(), "dead_letter_policy"), "dead_letter_topic"));
-      if (target != null) {
-        deadLetterTopics.add(target);
-      }
-    }
-    Set<String> heldTopics = new HashSet<>();
-    for (Block subscription : subscriptions) {
-      Map<String, Object> body = subscription.body();
-      String topic = topicName(Hcl.text(body, "topic"));
-      if (topic != null) {
-        heldTopics.add(topic);
-      }
-      if (Hcl.block(body, "retry_policy").isEmpty()) {
-        out.add(
-            new Violation(
-                Rule.SUBSCRIPTION_DELIVERY, subscription.address(), "has no retry_policy"));
-      }
-      if (topic != null && deadLetterTopics.contains(topic)) {
-        continue;
-      }
-      Map<String, Object> deadLetter = Hcl.block(body, "dead_letter_policy");
-      String target = topicName(Hcl.text(deadLetter, "dead_letter_topic"));
-      if (target == null
-          || !module.declares("google_pubsub_topic", target)
-          || Hcl.text(deadLetter, "max_delivery_attempts") == null) {
-        out.add(
-            new Violation(
-                Rule.SUBSCRIPTION_DELIVERY,
-                subscription.address(),
-                "has no dead_letter_policy with a dead_letter_topic of this module and max_delivery_attempts"));
-      } else if (target.equals(topic)) {
-        out.add(
-            new Violation(
-                Rule.SUBSCRIPTION_DELIVERY,
-                subscription.address(),
-                "dead-letters into its own topic"));
-      }
-    }
-    for (String topic : deadLetterTopics) {
-      if (!heldTopics.contains(topic)) {
-        out.add(
-            new Violation(
-                Rule.SUBSCRIPTION_DELIVERY,
-                "google_pubsub_topic." + topic,
-                "dead-letter topic has no subscription, so dead letters are dropped"));
-      }
-    }
-  }
-
-  /** The resource name of a google_pubsub_topic reference, or null for anything else. */
-  private static String topicName(String reference) {
-    if (reference == null) {
-      return null;
-    }
-    Matcher matcher = TOPIC_REFERENCE.matcher(reference);
-    return matcher.find() ? matcher.group(1) : null;
   }
 }

@@ -65,8 +65,8 @@ public final class FunctionInvoker implements AutoCloseable {
     Files.createDirectories(logDir);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Map<String, String> childEnv = new HashMap<>(env);
-    // As the Cloud Functions runtime declares an event function.
-    childEnv.put("FUNCTION_SIGNATURE_TYPE", "cloudevent");
+    // As the Cloud Functions runtime declares an event function (unless the test says "http").
+    childEnv.putIfAbsent("FUNCTION_SIGNATURE_TYPE", "cloudevent");
     ChildProcess process =
         ChildProcess.start(
             target.getSimpleName(),

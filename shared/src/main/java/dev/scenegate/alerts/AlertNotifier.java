@@ -2,7 +2,6 @@ package dev.scenegate.alerts;
 
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.storage.ObjectStore;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -42,10 +41,10 @@ public final class AlertNotifier implements AutoCloseable {
   private final WebhookPayloads payloads;
   private final DeliveryLedger ledger;
   private final Duration lease;
-  private final MeterRegistry registry;
+  private final AlertMeters meters;
   private final ExecutorService executor;
 
-  public AlertNotifier(
+  AlertNotifier(
       List<Webhook> webhooks,
       WebhookSender sender,
       WebhookPayloads payloads,
@@ -57,7 +56,7 @@ public final class AlertNotifier implements AutoCloseable {
     this.payloads = payloads;
     this.ledger = ledger;
     this.lease = lease;
-    this.registry = registry;
+    this.meters = AlertMeters.boundTo(registry);
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         Executors.newCachedThreadPool(
@@ -134,7 +133,7 @@ public final class AlertNotifier implements AutoCloseable {
 
   /** Logs and counts a message that can never be delivered (the caller acknowledges it). */
   public void poison(String reason, byte[] data, String messageId) {
-    counter("scenegate.alerts.received", "outcome", "poison").increment();
+    meters.received("poison");
     LOG.error(
         "alert message is not a valid alert; acknowledged without delivery",
         null,
@@ -149,7 +148,7 @@ public final class AlertNotifier implements AutoCloseable {
   }
 
   public Report deliver(ReceivedAlert alert, String messageId) throws IOException {
-    counter("scenegate.alerts.received", "outcome", "valid").increment();
+    meters.received("valid");
     if (webhooks.isEmpty()) {
       LOG.warn(
           "alert received; no webhook configured, so it is only logged",
@@ -208,18 +207,22 @@ public final class AlertNotifier implements AutoCloseable {
     DeliveryLedger.Claim claim = ledger.claim(alert.alertId(), webhook, lease);
     switch (claim.state()) {
       case DELIVERED -> {
-        count(format, "duplicate");
-        LOG.info(
+        return already(
+            "duplicate",
             "alert already delivered to this webhook; not sent again",
-            fields(alert, messageId, webhook));
-        return WebhookOutcome.ALREADY_DELIVERED;
+            WebhookOutcome.ALREADY_DELIVERED,
+            alert,
+            messageId,
+            webhook);
       }
       case REJECTED -> {
-        count(format, "already_rejected");
-        LOG.info(
+        return already(
+            "already_rejected",
             "this webhook refused the alert before; not sent again",
-            fields(alert, messageId, webhook));
-        return WebhookOutcome.ALREADY_REJECTED;
+            WebhookOutcome.ALREADY_REJECTED,
+            alert,
+            messageId,
+            webhook);
       }
       case IN_FLIGHT -> {
         count(format, "in_flight");
@@ -232,7 +235,7 @@ public final class AlertNotifier implements AutoCloseable {
       case CLAIMED -> {}
     }
     byte[] body = payloads.body(webhook.format(), alert);
-    Timer.Sample sample = Timer.start(registry);
+    Timer.Sample sample = meters.startDelivery();
     DeliveryResult result;
     try {
       result = sender.deliver(webhook, body, alert.alertId());
@@ -248,7 +251,7 @@ public final class AlertNotifier implements AutoCloseable {
       }
       throw e;
     }
-    counter("scenegate.alerts.delivery.attempts", "format", format).increment(result.attempts());
+    meters.attempts(format, result.attempts());
     if (result.delivered()) {
       finished(sample, format, "delivered");
       LOG.info(
@@ -334,25 +337,26 @@ public final class AlertNotifier implements AutoCloseable {
     return fields.toArray();
   }
 
+  /** The ledger says this webhook already has (or refused) the alert: nothing is sent. */
+  private WebhookOutcome already(
+      String counted,
+      String message,
+      WebhookOutcome outcome,
+      ReceivedAlert alert,
+      String messageId,
+      Webhook webhook) {
+    count(webhook.format().label(), counted);
+    LOG.info(message, fields(alert, messageId, webhook));
+    return outcome;
+  }
+
   /** One webhook's delivery ended with {@code outcome}: its duration and its count. */
   private void finished(Timer.Sample sample, String format, String outcome) {
-    sample.stop(timer(format, outcome));
-    count(format, outcome);
+    meters.deliveryEnded(sample, format, outcome);
   }
 
   private void count(String format, String outcome) {
-    counter("scenegate.alerts.deliveries", "format", format, "outcome", outcome).increment();
-  }
-
-  private Counter counter(String name, String... tags) {
-    return Counter.builder(name).tags(tags).register(registry);
-  }
-
-  private Timer timer(String format, String outcome) {
-    return Timer.builder("scenegate.alerts.delivery")
-        .description("one alert to one webhook, all attempts")
-        .tags("format", format, "outcome", outcome)
-        .register(registry);
+    meters.delivery(format, outcome);
   }
 
   static String preview(byte[] data) {

@@ -3,17 +3,14 @@ package dev.scenegate.alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.EventJson;
-import dev.scenegate.storage.ObjectInfo;
+import dev.scenegate.storage.CompareAndSet;
 import dev.scenegate.storage.ObjectStore;
-import dev.scenegate.storage.Precondition;
 import dev.scenegate.storage.PreconditionFailedException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +30,7 @@ import java.util.regex.Pattern;
  * invocations racing for one claim cannot both win. An expired lease (an instance died while
  * sending) is taken over the same way.
  */
-public final class DeliveryLedger {
+final class DeliveryLedger {
   /**
    * Under the state prefix (the only place the notifier may write). The leading underscore keeps it
    * apart from scene state documents: a scene id never starts with one.
@@ -44,9 +41,8 @@ public final class DeliveryLedger {
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
   private static final int MAX_RECORD_BYTES = 64 * 1024;
-  private static final int MAX_RACES = 5;
 
-  private final ObjectStore store;
+  private final CompareAndSet records;
   private final String prefix;
   private final Clock clock;
 
@@ -55,7 +51,7 @@ public final class DeliveryLedger {
    *     "alerts/delivered/"}
    */
   public DeliveryLedger(ObjectStore store, String prefix, Clock clock) {
-    this.store = store;
+    this.records = CompareAndSet.json(store);
     this.prefix = prefix;
     this.clock = clock;
   }
@@ -84,45 +80,50 @@ public final class DeliveryLedger {
    */
   public Claim claim(String alertId, Webhook webhook, Duration lease) throws IOException {
     String name = objectName(alertId, webhook);
-    for (int race = 0; race < MAX_RACES; race++) {
-      Instant now = clock.instant();
-      Instant until = now.plus(lease);
-      Optional<ObjectInfo> info = store.stat(name);
-      try {
-        if (info.isEmpty()) {
-          ObjectInfo written =
-              write(name, record(alertId, webhook, "sending", until), Precondition.doesNotExist());
-          return new Claim(ClaimState.CLAIMED, name, written.generation(), until);
-        }
-        JsonNode current = read(name, info.get().generation());
-        String state = current.path("state").asText("");
-        switch (state) {
-          case "delivered":
-            return new Claim(ClaimState.DELIVERED, name, info.get().generation(), null);
-          case "rejected":
-            return new Claim(ClaimState.REJECTED, name, info.get().generation(), null);
-          case "sending":
-            Instant leaseUntil = leaseUntil(current);
-            if (leaseUntil != null && leaseUntil.isAfter(now)) {
-              return new Claim(ClaimState.IN_FLIGHT, name, info.get().generation(), leaseUntil);
-            }
-            break;
-          default:
-            // released, or a record this version cannot read: take it over.
-            break;
-        }
-        ObjectInfo written =
-            write(
-                name,
-                record(alertId, webhook, "sending", until),
-                Precondition.generationMatch(info.get().generation()));
-        return new Claim(ClaimState.CLAIMED, name, written.generation(), until);
-      } catch (PreconditionFailedException | java.nio.file.NoSuchFileException e) {
-        // Someone else moved first (or the record changed between stat and read): look again.
-      }
+    CompareAndSet.Updated<Claim> updated;
+    try {
+      updated =
+          records.update(
+              name,
+              MAX_RECORD_BYTES,
+              current -> {
+                Instant now = clock.instant();
+                Instant until = now.plus(lease);
+                CompareAndSet.Change<Claim> take =
+                    CompareAndSet.Change.write(
+                        bytes(record(alertId, webhook, "sending", until)),
+                        new Claim(ClaimState.CLAIMED, name, 0, until));
+                if (current.isEmpty()) {
+                  return take;
+                }
+                long generation = current.get().generation();
+                JsonNode record = parse(current.get().bytes());
+                switch (record.path("state").asText("")) {
+                  case "delivered":
+                    return CompareAndSet.Change.keep(
+                        new Claim(ClaimState.DELIVERED, name, generation, null));
+                  case "rejected":
+                    return CompareAndSet.Change.keep(
+                        new Claim(ClaimState.REJECTED, name, generation, null));
+                  case "sending":
+                    Instant leaseUntil = leaseUntil(record);
+                    if (leaseUntil != null && leaseUntil.isAfter(now)) {
+                      return CompareAndSet.Change.keep(
+                          new Claim(ClaimState.IN_FLIGHT, name, generation, leaseUntil));
+                    }
+                    return take; // an expired lease: its claimant died while sending
+                  default:
+                    return take; // released, or a record this version cannot read
+                }
+              });
+    } catch (PreconditionFailedException e) {
+      // Constant contention on one record: treat as in flight elsewhere (retryable).
+      return new Claim(ClaimState.IN_FLIGHT, name, 0, null);
     }
-    // Constant contention on one record: treat as in flight elsewhere (retryable).
-    return new Claim(ClaimState.IN_FLIGHT, name, 0, null);
+    Claim claim = updated.result();
+    return updated.written() == null
+        ? claim
+        : new Claim(claim.state(), name, updated.written().generation(), claim.leaseUntil());
   }
 
   /** Finishes a claim as delivered. */
@@ -158,7 +159,7 @@ public final class DeliveryLedger {
 
   private void writeFinal(Claim claim, ObjectNode record) throws IOException {
     try {
-      write(claim.object(), record, Precondition.generationMatch(claim.generation()));
+      records.write(claim.object(), bytes(record), claim.generation());
     } catch (PreconditionFailedException e) {
       // Our lease expired and another invocation took over; it will record its own outcome.
     }
@@ -176,18 +177,11 @@ public final class DeliveryLedger {
     return record;
   }
 
-  private ObjectInfo write(String name, ObjectNode record, Precondition precondition)
-      throws IOException {
-    return store.write(
-        name,
-        record.toString().getBytes(StandardCharsets.UTF_8),
-        "application/json",
-        Map.of(),
-        precondition);
+  private static byte[] bytes(ObjectNode record) {
+    return record.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private JsonNode read(String name, long generation) throws IOException {
-    byte[] data = store.readSmall(name, generation, MAX_RECORD_BYTES);
+  private static JsonNode parse(byte[] data) {
     try {
       JsonNode node = EventJson.MAPPER.readTree(data);
       return node == null ? EventJson.MAPPER.createObjectNode() : node;

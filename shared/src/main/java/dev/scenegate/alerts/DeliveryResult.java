@@ -5,7 +5,7 @@ package dev.scenegate.alerts;
  * DELIVERED} (2xx) or {@code REJECTED} (a 4xx other than 408/429, or a redirect: the request itself
  * is wrong and sending it again cannot help).
  */
-public record DeliveryResult(Outcome outcome, int status, int attempts, String responseSnippet) {
+record DeliveryResult(Outcome outcome, int status, int attempts, String responseSnippet) {
   public enum Outcome {
     DELIVERED,
     REJECTED

@@ -1,5 +1,6 @@
 package dev.scenegate.alerts;
 
+import dev.scenegate.retry.Backoff;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -40,15 +41,16 @@ public record RetryPolicy(
   }
 
   /**
-   * The pause before attempt {@code attempt + 1}: exponential, capped, with "equal jitter" (half
-   * fixed, half random) so instances retrying together spread out. {@code random} in [0, 1).
+   * The pause between attempts: exponential from {@code baseDelay}, capped at {@code maxDelay},
+   * with "equal jitter" (half fixed, half random) so instances retrying together spread out. The
+   * budget, not an attempt count, bounds a delivery.
    */
+  public Backoff backoff() {
+    return Backoff.exponential(baseDelay, maxDelay).withJitter(0.5);
+  }
+
+  /** The pause before attempt {@code attempt + 1} for a draw {@code random} in [0, 1). */
   public Duration delayAfter(int attempt, double random) {
-    long base = baseDelay.toMillis();
-    int shift = Math.min(Math.max(attempt - 1, 0), 30);
-    long exponential = base > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : base << shift;
-    long capped = Math.min(exponential, maxDelay.toMillis());
-    long half = capped / 2;
-    return Duration.ofMillis(half + (long) (random * (capped - half)));
+    return backoff().delayAfter(attempt, random);
   }
 }

@@ -7,7 +7,7 @@ import java.io.IOException;
  * the time budget ran out, or another instance holds the delivery. The message is thrown so Pub/Sub
  * redelivers it later. Names the webhook by its safe display form, never its URL.
  */
-public final class WebhookDeliveryException extends IOException {
+final class WebhookDeliveryException extends IOException {
   private final String webhook;
   private final int attempts;
   private final String lastError;

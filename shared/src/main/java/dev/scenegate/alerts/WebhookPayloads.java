@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.EventJson;
 
 /** The body each {@link Webhook.Format} receives for one alert. */
-public final class WebhookPayloads {
+final class WebhookPayloads {
   private final AlertText text;
 
   public WebhookPayloads(AlertText text) {

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeoutException;
  * once: the same request would be refused again, so it is logged and given up rather than retried
  * forever. Each attempt is signed afresh, so a retry minutes later is not refused as a replay.
  */
-public final class WebhookSender {
+final class WebhookSender {
   static final String USER_AGENT = "scenegate-alerts/1.0";
   private static final int SNIPPET_BYTES = 300;
   private static final JsonLog LOG = JsonLog.get(WebhookSender.class);

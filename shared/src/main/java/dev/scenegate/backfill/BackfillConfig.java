@@ -18,6 +18,8 @@ import java.util.Set;
  * @param maxAttempts tries per object when it changes under the backfill or a read fails
  *     transiently
  * @param restart ignore an unfinished checkpoint and start from the beginning
+ * @param execution the Cloud Run execution this task runs in ({@code CLOUD_RUN_EXECUTION}), or
+ *     null; a retried attempt of a task that already completed in it reports that outcome again
  */
 public record BackfillConfig(
     Set<ArtifactType> types,
@@ -27,7 +29,8 @@ public record BackfillConfig(
     int checkpointEvery,
     Duration checkpointInterval,
     int maxAttempts,
-    boolean restart) {
+    boolean restart,
+    String execution) {
 
   public static final int DEFAULT_CHECKPOINT_EVERY = 100;
   public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
@@ -56,7 +59,8 @@ public record BackfillConfig(
         DEFAULT_CHECKPOINT_EVERY,
         DEFAULT_CHECKPOINT_INTERVAL,
         DEFAULT_MAX_ATTEMPTS,
-        false);
+        false,
+        null);
   }
 
   /** The requested types in processing order. */
@@ -66,26 +70,71 @@ public record BackfillConfig(
 
   public BackfillConfig withTypes(Set<ArtifactType> types) {
     return new BackfillConfig(
-        types, threads, dryRun, shard, checkpointEvery, checkpointInterval, maxAttempts, restart);
+        types,
+        threads,
+        dryRun,
+        shard,
+        checkpointEvery,
+        checkpointInterval,
+        maxAttempts,
+        restart,
+        execution);
   }
 
   public BackfillConfig withDryRun(boolean dryRun) {
     return new BackfillConfig(
-        types, threads, dryRun, shard, checkpointEvery, checkpointInterval, maxAttempts, restart);
+        types,
+        threads,
+        dryRun,
+        shard,
+        checkpointEvery,
+        checkpointInterval,
+        maxAttempts,
+        restart,
+        execution);
   }
 
   public BackfillConfig withShard(Shard shard) {
     return new BackfillConfig(
-        types, threads, dryRun, shard, checkpointEvery, checkpointInterval, maxAttempts, restart);
+        types,
+        threads,
+        dryRun,
+        shard,
+        checkpointEvery,
+        checkpointInterval,
+        maxAttempts,
+        restart,
+        execution);
   }
 
   public BackfillConfig withCheckpointEvery(int objects, Duration interval) {
     return new BackfillConfig(
-        types, threads, dryRun, shard, objects, interval, maxAttempts, restart);
+        types, threads, dryRun, shard, objects, interval, maxAttempts, restart, execution);
   }
 
   public BackfillConfig withRestart(boolean restart) {
     return new BackfillConfig(
-        types, threads, dryRun, shard, checkpointEvery, checkpointInterval, maxAttempts, restart);
+        types,
+        threads,
+        dryRun,
+        shard,
+        checkpointEvery,
+        checkpointInterval,
+        maxAttempts,
+        restart,
+        execution);
+  }
+
+  public BackfillConfig withExecution(String execution) {
+    return new BackfillConfig(
+        types,
+        threads,
+        dryRun,
+        shard,
+        checkpointEvery,
+        checkpointInterval,
+        maxAttempts,
+        restart,
+        execution == null || execution.isBlank() ? null : execution.strip());
   }
 }

@@ -15,7 +15,9 @@ import java.util.Optional;
  * in the processing order is done (hashed, recorded, its folder's manifest handled), so are the few
  * objects named in {@code doneBeyond} (finished out of order by parallel threads), and {@code
  * tally} holds the job's totals up to there. A run finding an incomplete checkpoint for the same
- * target, types and shard resumes after {@code position}; a complete one starts a new pass.
+ * target, types and shard resumes after {@code position}; a complete one starts a new pass, except
+ * in the Cloud Run execution ({@code execution}, from {@code CLOUD_RUN_EXECUTION}) that completed
+ * it: a retried attempt there reports the recorded outcome again, so drift stays a finding.
  */
 public record Checkpoint(
     String target,
@@ -26,13 +28,28 @@ public record Checkpoint(
     boolean complete,
     String startedAt,
     String updatedAt,
-    Tally tally) {
+    Tally tally,
+    String execution) {
 
   public static final String SCHEMA_VERSION = "1.0";
 
   public Checkpoint {
     types = List.copyOf(types);
     doneBeyond = List.copyOf(doneBeyond);
+  }
+
+  /** A checkpoint written outside a Cloud Run execution. */
+  public Checkpoint(
+      String target,
+      List<ArtifactType> types,
+      Shard shard,
+      Position position,
+      List<String> doneBeyond,
+      boolean complete,
+      String startedAt,
+      String updatedAt,
+      Tally tally) {
+    this(target, types, shard, position, doneBeyond, complete, startedAt, updatedAt, tally, null);
   }
 
   /** The default checkpoint object of a task, in the bucket being backfilled. */
@@ -68,6 +85,9 @@ public record Checkpoint(
     root.put("complete", complete);
     root.put("started_at", startedAt);
     root.put("updated_at", updatedAt);
+    if (execution != null) {
+      root.put("execution", execution);
+    }
     tally.writeTo(root.putObject("totals"));
     return (root.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
   }
@@ -121,6 +141,7 @@ public record Checkpoint(
             root.path("complete").asBoolean(false),
             root.path("started_at").asText(null),
             root.path("updated_at").asText(null),
-            Tally.readFrom(root.path("totals"))));
+            Tally.readFrom(root.path("totals")),
+            root.path("execution").isTextual() ? root.path("execution").asText() : null));
   }
 }

@@ -3,7 +3,7 @@ package dev.scenegate.backfill;
 import java.io.IOException;
 
 /** Two runs of the same task are writing one checkpoint: the later one stops rather than race. */
-public final class CheckpointConflictException extends IOException {
+final class CheckpointConflictException extends IOException {
   public CheckpointConflictException(String where) {
     super(
         "checkpoint "

@@ -41,6 +41,22 @@ public record Counts(
         bytesToHash + o.bytesToHash);
   }
 
+  Counts withDriftEvents(long events) {
+    return new Counts(
+        scanned,
+        updated,
+        alreadyCurrent,
+        wouldUpdate,
+        events,
+        knownDrift,
+        skippedNoFile,
+        skippedUnreadable,
+        skippedAlertFailed,
+        filesHashed,
+        bytesHashed,
+        bytesToHash);
+  }
+
   public long skipped() {
     return skippedNoFile + skippedUnreadable + skippedAlertFailed;
   }

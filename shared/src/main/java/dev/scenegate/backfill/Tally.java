@@ -21,6 +21,23 @@ final class Tally {
   final List<ManifestNote> manifestsInvalid = new ArrayList<>();
   long manifestsExisting;
 
+  /**
+   * Fresh totals that start with the drift {@code earlier} found: a retried attempt reports it
+   * again although the hashes are recorded by now.
+   */
+  static Tally withDriftOf(Tally earlier) {
+    Tally tally = new Tally();
+    for (DriftEvent drift : earlier.drift) {
+      tally.drift.add(drift);
+      tally.add(drift.type(), Counts.ZERO.withDriftEvents(1));
+    }
+    return tally;
+  }
+
+  boolean hasDrift(String alertId) {
+    return drift.stream().anyMatch(d -> d.alertId().equals(alertId));
+  }
+
   void add(ArtifactType type, Counts delta) {
     byType.merge(type, delta, Counts::plus);
   }
@@ -54,14 +71,8 @@ final class Tally {
       ObjectNode item = driftList.addObject();
       item.put("object", d.object());
       item.put("type", d.type().wireName());
-      item.put("generation", Long.toString(d.generation()));
-      item.put("updated", d.updated());
-      item.put("mtime", d.mtime());
-      item.put("actual_sha256", d.actualSha256());
-      item.put("size_bytes", d.sizeBytes());
-      item.put("metadata_sha256", d.metadataSha256());
+      d.writeFindingTo(item);
       item.put("manifest", d.manifest());
-      item.put("manifest_sha256", d.manifestSha256());
       item.put("alert_id", d.alertId());
     }
     ObjectNode manifests = node.putObject("manifests");

@@ -34,6 +34,40 @@ public interface ObjectStore {
    */
   byte[] readSmall(String name, long generation, int maxBytes) throws IOException;
 
+  /** How many times {@link #readCurrent} looks again when the object is replaced under it. */
+  int READ_CURRENT_ATTEMPTS = 5;
+
+  /**
+   * The current generation of a small object with its bytes, or empty when there is none: a stat,
+   * then a read pinned to that generation, looked at again (at most {@link #READ_CURRENT_ATTEMPTS}
+   * times) when the object was replaced between the two. An object replaced every time is a {@link
+   * TransientStorageException}; a deleted one is empty; one over {@code maxBytes} is an {@link
+   * ObjectTooLargeException}. The one place this rule is written: both adapters (and test doubles)
+   * get it from here, built on their {@code stat} and {@code readSmall}.
+   */
+  default Optional<ObjectContent> readCurrent(String name, int maxBytes) throws IOException {
+    for (int attempt = 1; attempt <= READ_CURRENT_ATTEMPTS; attempt++) {
+      Optional<ObjectInfo> info = stat(name);
+      if (info.isEmpty()) {
+        return Optional.empty();
+      }
+      if (info.get().size() > maxBytes) {
+        throw new ObjectTooLargeException(describe(name), info.get().size(), maxBytes);
+      }
+      try {
+        return Optional.of(
+            new ObjectContent(info.get(), readSmall(name, info.get().generation(), maxBytes)));
+      } catch (java.nio.file.NoSuchFileException e) {
+        // Replaced or deleted between the stat and the read: look again.
+      }
+    }
+    throw new TransientStorageException(
+        describe(name)
+            + " was replaced "
+            + READ_CURRENT_ATTEMPTS
+            + " times while being read; try again later");
+  }
+
   /**
    * Every object whose name starts with {@code prefix} (plain string prefix, recursive), sorted by
    * name.

@@ -395,27 +395,10 @@ class BackfillEngineTest {
   @Test
   void checkpointIsWrittenPeriodicallyAsAnObject() throws Exception {
     addScenes(3, 3, 100);
-    List<Checkpoint> seen = new ArrayList<>();
-    ObjectCheckpointStore objects =
-        new ObjectCheckpointStore(store, Checkpoint.objectName(Shard.all()));
-    CheckpointStore recording =
-        new CheckpointStore() {
-          @Override
-          public java.util.Optional<Checkpoint> read() throws IOException {
-            return objects.read();
-          }
-
-          @Override
-          public void write(Checkpoint checkpoint) throws IOException {
-            seen.add(checkpoint);
-            objects.write(checkpoint);
-          }
-
-          @Override
-          public String describe() {
-            return objects.describe();
-          }
-        };
+    RecordingCheckpointStore recording =
+        new RecordingCheckpointStore(
+            new ObjectCheckpointStore(store, Checkpoint.objectName(Shard.all())));
+    List<Checkpoint> seen = recording.written;
     BackfillEngine engine =
         new BackfillEngine(
             store,

@@ -34,6 +34,63 @@ class CheckpointTest {
         tally);
   }
 
+  /** A checkpoint as the released version wrote it (no execution field). */
+  private static final String RELEASED =
+      """
+      {
+        "schema_version" : "1.0",
+        "target" : "gs://data/scenes/",
+        "types" : [ "asset", "source_image" ],
+        "task_index" : 1,
+        "task_count" : 3,
+        "position" : { "type" : "asset", "name" : "scenes/a/assets/w" },
+        "done_beyond" : [ "scenes/a/assets/z" ],
+        "complete" : false,
+        "started_at" : "2026-05-20T00:00:00Z",
+        "updated_at" : "2026-05-20T00:01:00Z",
+        "totals" : {
+          "scanned" : 3, "updated" : 2, "already_current" : 1, "would_update" : 0,
+          "drift_events" : 1, "known_drift" : 0, "skipped_no_file" : 0,
+          "skipped_unreadable" : 0, "skipped_alert_failed" : 0, "files_hashed" : 2,
+          "bytes_hashed" : 200, "bytes_to_hash" : 0,
+          "manifests_created" : 0, "manifests_existing" : 4,
+          "by_type" : { "asset" : { "scanned" : 3, "updated" : 2, "already_current" : 1,
+            "would_update" : 0, "drift_events" : 1, "known_drift" : 0, "skipped_no_file" : 0,
+            "skipped_unreadable" : 0, "skipped_alert_failed" : 0, "files_hashed" : 2,
+            "bytes_hashed" : 200, "bytes_to_hash" : 0 } },
+          "skipped" : [ ],
+          "drift" : [ { "object" : "scenes/a/assets/x", "type" : "asset", "generation" : "17",
+            "updated" : "2026-05-19T00:00:00Z", "mtime" : null, "actual_sha256" : "aa",
+            "size_bytes" : 100, "metadata_sha256" : "bb", "manifest" : null,
+            "manifest_sha256" : null, "alert_id" : "0123" } ],
+          "manifests" : { "created" : [ ], "not_created" : [ ], "invalid" : [ ] }
+        }
+      }
+      """;
+
+  @Test
+  void aCheckpointWrittenByTheReleasedVersionStillLoadsAndResumes() {
+    Checkpoint parsed =
+        Checkpoint.parse(RELEASED.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElseThrow();
+    assertTrue(
+        parsed.resumableBy(
+            "gs://data/scenes/",
+            List.of(ArtifactType.ASSET, ArtifactType.SOURCE_IMAGE),
+            Shard.of(1, 3)));
+    assertEquals(Position.of(ArtifactType.ASSET, "scenes/a/assets/w"), parsed.position());
+    assertEquals(1, parsed.tally().total().driftEvents());
+    assertEquals("bb", parsed.tally().drift.get(0).metadataSha256());
+    assertEquals(17, parsed.tally().drift.get(0).generation());
+    assertEquals(null, parsed.execution());
+    // written back, it is the same checkpoint
+    byte[] again = parsed.toBytes();
+    assertEquals(
+        new String(again, java.nio.charset.StandardCharsets.UTF_8),
+        new String(
+            Checkpoint.parse(again).orElseThrow().toBytes(),
+            java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   @Test
   void roundTripsThroughJson() {
     Checkpoint parsed = Checkpoint.parse(sample(false).toBytes()).orElseThrow();

@@ -7,22 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.scenegate.retry.Backoff;
+import dev.scenegate.testing.ForwardingObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
@@ -373,6 +378,175 @@ public abstract class ObjectStoreContract {
     assertEquals(
         Integer.toString(workers * increments),
         new String(store.readSmall("counter", info.generation(), 64), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void readCurrentOfAMissingObjectIsEmpty() throws Exception {
+    assertTrue(store().readCurrent("nothing/here", 64).isEmpty());
+  }
+
+  @Test
+  void readCurrentReturnsTheBytesOfTheGenerationItReports() throws Exception {
+    ObjectStore store = store();
+    put(store, "doc.json", "one");
+    ObjectInfo second = put(store, "doc.json", "two");
+    ObjectContent current = store.readCurrent("doc.json", 64).orElseThrow();
+    assertEquals(second.generation(), current.generation());
+    assertArrayEquals(bytes("two"), current.bytes());
+  }
+
+  @Test
+  void readCurrentLooksAgainWhenTheObjectIsReplacedBetweenStatAndRead() throws Exception {
+    ObjectStore real = store();
+    put(real, "doc.json", "first");
+    AtomicInteger stats = new AtomicInteger();
+    ObjectStore racing =
+        new ForwardingObjectStore(real) {
+          @Override
+          public Optional<ObjectInfo> stat(String name) throws IOException {
+            Optional<ObjectInfo> info = super.stat(name);
+            if (stats.incrementAndGet() == 1) {
+              put(real, name, "second"); // replaced right after this stat
+            }
+            return info;
+          }
+        };
+    ObjectContent current = racing.readCurrent("doc.json", 64).orElseThrow();
+    assertArrayEquals(bytes("second"), current.bytes());
+    assertEquals(real.stat("doc.json").orElseThrow().generation(), current.generation());
+    assertEquals(2, stats.get());
+  }
+
+  @Test
+  void readCurrentGivesUpOnAnObjectReplacedOnEveryLook() throws Exception {
+    ObjectStore real = store();
+    put(real, "doc.json", "0");
+    AtomicInteger stats = new AtomicInteger();
+    ObjectStore racing =
+        new ForwardingObjectStore(real) {
+          @Override
+          public Optional<ObjectInfo> stat(String name) throws IOException {
+            Optional<ObjectInfo> info = super.stat(name);
+            put(real, name, Integer.toString(stats.incrementAndGet()));
+            return info;
+          }
+        };
+    assertThrows(TransientStorageException.class, () -> racing.readCurrent("doc.json", 64));
+    assertEquals(ObjectStore.READ_CURRENT_ATTEMPTS, stats.get());
+  }
+
+  @Test
+  void readCurrentOfAnObjectDeletedBetweenStatAndReadIsEmpty() throws Exception {
+    ObjectStore real = store();
+    ObjectInfo written = put(real, "doc.json", "gone soon");
+    ObjectStore racing =
+        new ForwardingObjectStore(real) {
+          @Override
+          public Optional<ObjectInfo> stat(String name) throws IOException {
+            Optional<ObjectInfo> info = super.stat(name);
+            if (info.isPresent()) {
+              real.delete(name, written.generation());
+            }
+            return info;
+          }
+        };
+    assertTrue(racing.readCurrent("doc.json", 64).isEmpty());
+  }
+
+  @Test
+  void readCurrentHonoursItsCap() throws Exception {
+    ObjectStore store = store();
+    put(store, "big.json", "0123456789");
+    assertThrows(ObjectTooLargeException.class, () -> store.readCurrent("big.json", 4));
+  }
+
+  @Test
+  void compareAndSetCreatesOnlyWhenAbsentAndKeepsWithoutWriting() throws Exception {
+    ObjectStore store = store();
+    CompareAndSet documents = CompareAndSet.json(store);
+    CompareAndSet.Updated<String> created =
+        documents.update(
+            "doc.json",
+            64,
+            current ->
+                current.isEmpty()
+                    ? CompareAndSet.Change.write(bytes("new"), "created")
+                    : CompareAndSet.Change.keep("exists"));
+    assertEquals("created", created.result());
+    assertEquals(store.stat("doc.json").orElseThrow().generation(), created.written().generation());
+    CompareAndSet.Updated<String> kept =
+        documents.update(
+            "doc.json",
+            64,
+            current ->
+                current.isEmpty()
+                    ? CompareAndSet.Change.write(bytes("new"), "created")
+                    : CompareAndSet.Change.keep("exists"));
+    assertEquals("exists", kept.result());
+    assertEquals(null, kept.written());
+    assertEquals(created.written().generation(), store.stat("doc.json").orElseThrow().generation());
+  }
+
+  @Test
+  void compareAndSetHelperLosesNoUpdate() throws Exception {
+    ObjectStore store = store();
+    CompareAndSet counter =
+        new CompareAndSet(
+            store,
+            "text/plain",
+            Backoff.exponential(Duration.ZERO, Duration.ZERO).withMaxAttempts(1000));
+    int workers = 4;
+    int increments = 5;
+    race(
+        workers,
+        i ->
+            () -> {
+              for (int done = 0; done < increments; done++) {
+                counter.update(
+                    "counter",
+                    64,
+                    current -> {
+                      int value =
+                          current.isEmpty()
+                              ? 0
+                              : Integer.parseInt(
+                                  new String(current.get().bytes(), StandardCharsets.UTF_8));
+                      return CompareAndSet.Change.write(bytes(Integer.toString(value + 1)), null);
+                    });
+              }
+              return null;
+            });
+    assertArrayEquals(
+        bytes(Integer.toString(workers * increments)),
+        store.readCurrent("counter", 64).orElseThrow().bytes());
+  }
+
+  @Test
+  void compareAndSetBacksOffAndGivesUpAfterItsBoundedRaces() throws Exception {
+    ObjectStore real = store();
+    put(real, "doc.json", "0");
+    AtomicInteger reads = new AtomicInteger();
+    ObjectStore contended =
+        new ForwardingObjectStore(real) {
+          @Override
+          public byte[] readSmall(String name, long generation, int maxBytes) throws IOException {
+            byte[] data = super.readSmall(name, generation, maxBytes);
+            // Another writer wins after every read.
+            put(real, name, Integer.toString(reads.incrementAndGet()));
+            return data;
+          }
+        };
+    List<Duration> pauses = new ArrayList<>();
+    Backoff backoff =
+        Backoff.exponential(Duration.ofMillis(10), Duration.ofSeconds(1))
+            .withMaxAttempts(3)
+            .withSleeper(pauses::add);
+    CompareAndSet documents = new CompareAndSet(contended, "text/plain", backoff);
+    assertThrows(
+        PreconditionFailedException.class,
+        () -> documents.update("doc.json", 64, c -> CompareAndSet.Change.write(bytes("mine"), 1)));
+    assertEquals(3, reads.get());
+    assertEquals(List.of(Duration.ofMillis(10), Duration.ofMillis(20)), pauses);
   }
 
   private interface TaskFactory {
