@@ -136,7 +136,7 @@ final class BoardPage {
         "<div class=\"grid-wrap\" tabindex=\"0\" aria-label=\"Fleet grid, scrolls sideways\">\n");
     b.append("<table class=\"grid\" id=\"fleet\">\n<thead><tr>");
     b.append("<th class=\"scene\" scope=\"col\">Scene</th><th scope=\"col\">Verdict</th>");
-    b.append("<th scope=\"col\">Updated</th>");
+    b.append("<th scope=\"col\" class=\"col-updated\">Updated</th>");
     for (Stage stage : Stage.values()) {
       b.append("<th scope=\"col\">").append(text(stage.wireName())).append("</th>");
     }
@@ -189,12 +189,17 @@ final class BoardPage {
           .append("\">")
           .append(text(scene.sceneId()))
           .append("</a>");
+      String brief = brief(scene);
+      if (!brief.isEmpty()) {
+        // Shown in a narrow window only, where the stage cells are off to the side.
+        b.append("<div class=\"brief\">").append(text(brief)).append("</div>");
+      }
     }
     b.append("</th><td><span class=\"badge verdict-")
         .append(text(scene.verdictName()))
         .append("\">")
         .append(text(scene.verdictName()))
-        .append("</span></td><td>");
+        .append("</span></td><td class=\"col-updated\">");
     time(b, scene.updatedAt(), now);
     b.append("</td>");
     if (scene.isUnreadable()) {
@@ -232,6 +237,22 @@ final class BoardPage {
       }
     }
     b.append("\n</tr>\n");
+  }
+
+  /** The stages that need a look, in words: {@code regen3d failed, dwm waiting}. */
+  private static String brief(SceneSummary scene) {
+    List<String> parts = new ArrayList<>();
+    for (SceneSummary.Cell cell : scene.cells()) {
+      StageStatus status = cell.status();
+      if (cell.stale()) {
+        parts.add(cell.stage().wireName() + " " + status.wireName() + " (stale)");
+      } else if (status == StageStatus.FAILED
+          || status == StageStatus.WAITING
+          || status == StageStatus.RUNNING) {
+        parts.add(cell.stage().wireName() + " " + status.wireName());
+      }
+    }
+    return String.join(", ", parts);
   }
 
   /** What the text filter matches: the scene id, its verdict, and each stage not passed. */
