@@ -48,6 +48,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * <p>The screenshots land in {@code target/board-screenshots/}; with {@code
  * SCENEGATE_SCREENSHOTS=<folder>} (e.g. the repository's {@code docs/}) they are copied there too.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class BoardBrowserIT {
   private static final boolean REQUIRED =
       "true".equalsIgnoreCase(System.getenv().getOrDefault("CI", ""));
@@ -331,7 +332,9 @@ class BoardBrowserIT {
     }
   }
 
+  /** Last: it changes a scene the other tests look at. */
   @Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
   void refreshesItselfWhenAStateChanges() throws Exception {
     driver.get(base);
     assertEquals("waiting", status(FleetScenes.WAITING, "episodes"));
