@@ -1,10 +1,16 @@
 package dev.scenegate.functions;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.scenegate.pipeline.Trigger;
 import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Decodes what the platform delivers into a {@link Trigger}: a {@code
@@ -15,6 +21,10 @@ import java.util.Base64;
  * lenient (unknown fields ignored), validation explicit: int64 fields arrive as JSON strings, and
  * anything missing or malformed is {@link Undecodable}, which the function acknowledges rather than
  * retrying forever.
+ *
+ * <p>JSON is read with Jackson's streaming parser into plain maps: a cold instance decodes its
+ * first event without initialising Jackson's data binding (hundreds of classes, most of the cost of
+ * a dismissed event on a fresh JVM).
  */
 public final class StorageEvents {
   public static final String FINALIZED = "google.cloud.storage.object.v1.finalized";
@@ -23,7 +33,7 @@ public final class StorageEvents {
   /** Bounds the data we are willing to parse; a notification is a few KiB. */
   public static final int MAX_DATA_BYTES = 1 << 20;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON = new JsonFactory();
 
   private StorageEvents() {}
 
@@ -52,20 +62,20 @@ public final class StorageEvents {
     if (data.length > MAX_DATA_BYTES) {
       return new Undecodable(type + " event data is " + data.length + " bytes");
     }
-    JsonNode root;
+    Object root;
     try {
-      root = JSON.readTree(data);
+      root = readJson(data);
     } catch (IOException e) {
       return new Undecodable(type + " event data is not JSON");
     }
-    if (root == null || !root.isObject()) {
+    if (!(root instanceof Map<?, ?> object)) {
       return new Undecodable(type + " event data is not a JSON object");
     }
-    return type.equals(FINALIZED) ? objectResource(root) : pubSubNotification(root);
+    return type.equals(FINALIZED) ? objectResource(object) : pubSubNotification(object);
   }
 
   /** The JSON API object resource: bucket, name, generation. */
-  static Decoded objectResource(JsonNode object) {
+  static Decoded objectResource(Map<?, ?> object) {
     String bucket = text(object, "bucket");
     String name = text(object, "name");
     if (bucket == null || bucket.isEmpty()) {
@@ -81,12 +91,12 @@ public final class StorageEvents {
     return new Finalized(Trigger.of(bucket, name, generation));
   }
 
-  private static Decoded pubSubNotification(JsonNode root) {
-    JsonNode message = root.get("message");
-    if (message == null || !message.isObject()) {
+  private static Decoded pubSubNotification(Map<?, ?> root) {
+    if (!(root.get("message") instanceof Map<?, ?> message)) {
       return new Undecodable("messagePublished event has no message");
     }
-    JsonNode attributes = message.path("attributes");
+    Map<?, ?> attributes =
+        message.get("attributes") instanceof Map<?, ?> fields ? fields : Map.of();
     String eventType = text(attributes, "eventType");
     if (eventType == null) {
       return new Ignored("Pub/Sub message is not a Cloud Storage notification (no eventType)");
@@ -109,16 +119,16 @@ public final class StorageEvents {
       } catch (IllegalArgumentException e) {
         return new Undecodable("notification data is not base64");
       }
-      JsonNode object;
+      Object object;
       try {
-        object = JSON.readTree(payload);
+        object = readJson(payload);
       } catch (IOException e) {
         return new Undecodable("notification data is not JSON");
       }
-      if (object == null || !object.isObject()) {
+      if (!(object instanceof Map<?, ?> resource)) {
         return new Undecodable("notification data is not a JSON object");
       }
-      return objectResource(object);
+      return objectResource(resource);
     }
     if (format.equals("NONE")) {
       return fromAttributes(attributes);
@@ -127,7 +137,7 @@ public final class StorageEvents {
   }
 
   /** A notification without payload names the object in its attributes. */
-  private static Decoded fromAttributes(JsonNode attributes) {
+  private static Decoded fromAttributes(Map<?, ?> attributes) {
     String bucket = text(attributes, "bucketId");
     String name = text(attributes, "objectId");
     Long generation = int64(attributes.get("objectGeneration"));
@@ -140,21 +150,17 @@ public final class StorageEvents {
     return new Finalized(Trigger.of(bucket, name, generation));
   }
 
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node == null ? null : node.get(field);
-    return value != null && value.isTextual() ? value.textValue() : null;
+  private static String text(Map<?, ?> object, String field) {
+    return object.get(field) instanceof String text ? text : null;
   }
 
   /** int64 as GCS sends it: a JSON string of digits (or, leniently, an integral number). */
-  private static Long int64(JsonNode value) {
-    if (value == null) {
-      return null;
+  private static Long int64(Object value) {
+    if (value instanceof Long number) {
+      return number;
     }
-    if (value.isIntegralNumber() && value.canConvertToLong()) {
-      return value.longValue();
-    }
-    if (value.isTextual()) {
-      String text = value.textValue().strip();
+    if (value instanceof String string) {
+      String text = string.strip();
       // ASCII only: Character.isDigit and Long.parseLong also take other scripts' digits.
       if (text.isEmpty()
           || text.length() > 19
@@ -168,6 +174,53 @@ public final class StorageEvents {
       }
     }
     return null;
+  }
+
+  /**
+   * One JSON value as plain Java: objects as maps (a repeated name keeps its last value, as
+   * Jackson's tree does), arrays as lists, strings, integers as {@link Long} (or {@link BigInteger}
+   * beyond it), other numbers as {@link Double}, booleans, and null. Empty input is null; what
+   * follows the first value is not read.
+   */
+  static Object readJson(byte[] data) throws IOException {
+    try (JsonParser parser = JSON.createParser(data)) {
+      JsonToken first = parser.nextToken();
+      return first == null ? null : value(parser, first);
+    }
+  }
+
+  private static Object value(JsonParser parser, JsonToken token) throws IOException {
+    if (token == null) {
+      throw new IOException("unexpected end of JSON");
+    }
+    return switch (token) {
+      case START_OBJECT -> {
+        Map<String, Object> fields = new HashMap<>();
+        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+          fields.put(name, value(parser, parser.nextToken()));
+        }
+        yield fields;
+      }
+      case START_ARRAY -> {
+        List<Object> items = new ArrayList<>();
+        for (JsonToken next = parser.nextToken();
+            next != JsonToken.END_ARRAY;
+            next = parser.nextToken()) {
+          items.add(value(parser, next));
+        }
+        yield items;
+      }
+      case VALUE_STRING -> parser.getText();
+      case VALUE_NUMBER_INT ->
+          parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+              ? parser.getBigIntegerValue()
+              : (Object) parser.getLongValue();
+      case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NULL -> null;
+      default -> throw new IOException("unexpected JSON token " + token);
+    };
   }
 
   private static String clip(String text) {

@@ -14,7 +14,14 @@ import java.util.Map;
  * the CLI sets WARNING so commands stay quiet, functions default to INFO.
  */
 public final class JsonLog {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * Built with the first line written: a cold function instance that dismisses events writes none,
+   * and Jackson's data binding is the costliest thing it would otherwise load.
+   */
+  private static final class Mapper {
+    static final ObjectMapper INSTANCE = new ObjectMapper();
+  }
+
   private static volatile Severity threshold = initialThreshold();
   private static volatile PrintStream out = System.err;
   private static volatile boolean stackTraces = true;
@@ -85,13 +92,14 @@ public final class JsonLog {
     if (!enabled(severity)) {
       return;
     }
-    ObjectNode line = MAPPER.createObjectNode();
+    ObjectMapper mapper = Mapper.INSTANCE;
+    ObjectNode line = mapper.createObjectNode();
     line.put("severity", severity.name());
     line.put("message", message);
     line.put("time", Instant.now().toString());
     line.put("logger", logger);
     for (int i = 0; i + 1 < fields.length; i += 2) {
-      line.set(String.valueOf(fields[i]), MAPPER.valueToTree(fields[i + 1]));
+      line.set(String.valueOf(fields[i]), mapper.valueToTree(fields[i + 1]));
     }
     if (error != null && !stackTraces) {
       String reason = error.getMessage();

@@ -14,6 +14,7 @@ import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.ObjectTooLargeException;
 import dev.scenegate.verify.FileFailure;
+import dev.scenegate.verify.HashingPool;
 import dev.scenegate.verify.ManifestMissingException;
 import dev.scenegate.verify.VerificationReport;
 import dev.scenegate.verify.Verifier;
@@ -70,7 +71,8 @@ public final class StageEvaluator {
   }
 
   private Evaluation verify(MarkerRef marker, String manifestObject) throws IOException {
-    Verifier verifier = new Verifier(store, threads, meters);
+    // One bounded pool per process: concurrent requests share its threads and buffers.
+    Verifier verifier = new Verifier(store, HashingPool.shared(threads), meters);
     VerificationReport report;
     try {
       report = verifier.verify(manifestObject, false);

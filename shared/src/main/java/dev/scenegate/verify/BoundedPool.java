@@ -43,6 +43,24 @@ public final class BoundedPool {
               return t;
             });
     ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[Sha256.BUFFER_BYTES]);
+    try {
+      return mapOn(pool, buffers, items, name, task);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Runs {@code task} over {@code items} on {@code pool} (each with its thread's buffer) and waits
+   * for all; the first failure cancels this call's remaining work and is rethrown as it was.
+   */
+  static <T, R> List<R> mapOn(
+      ExecutorService pool,
+      ThreadLocal<byte[]> buffers,
+      List<T> items,
+      String name,
+      Task<T, R> task)
+      throws IOException {
     List<Future<R>> futures = new ArrayList<>(items.size());
     try {
       for (T item : items) {
@@ -69,7 +87,9 @@ public final class BoundedPool {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException(name + " interrupted");
     } finally {
-      pool.shutdownNow();
+      for (Future<R> future : futures) {
+        future.cancel(true); // no-op for the finished ones
+      }
     }
   }
 }

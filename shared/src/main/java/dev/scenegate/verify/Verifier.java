@@ -36,6 +36,7 @@ public final class Verifier {
 
   private final ObjectStore store;
   private final int threads;
+  private final HashingPool pool;
   private final MeterRegistry meters;
   private final LongConsumer progress;
 
@@ -43,13 +44,31 @@ public final class Verifier {
     this(store, threads, meters, bytes -> {});
   }
 
+  /**
+   * Hashes on {@code pool}, shared with every other verification of the process (a function
+   * instance serving concurrent requests) instead of threads of its own.
+   */
+  public Verifier(ObjectStore store, HashingPool pool, MeterRegistry meters) {
+    this(store, pool.threads(), pool, meters, bytes -> {});
+  }
+
   /** {@code progress} hears every chunk hashed, from the hashing threads. */
   public Verifier(ObjectStore store, int threads, MeterRegistry meters, LongConsumer progress) {
+    this(store, threads, null, meters, progress);
+  }
+
+  private Verifier(
+      ObjectStore store,
+      int threads,
+      HashingPool pool,
+      MeterRegistry meters,
+      LongConsumer progress) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1");
     }
     this.store = store;
     this.threads = threads;
+    this.pool = pool;
     this.meters = meters;
     this.progress = progress;
   }
@@ -150,8 +169,11 @@ public final class Verifier {
   private record FileResult(Outcome outcome, FileFailure failure, long bytesHashed) {}
 
   private List<FileResult> hashAll(String folder, List<ManifestEntry> entries) throws IOException {
-    return BoundedPool.map(
-        entries, threads, "verify", (entry, buffer) -> check(folder, entry, buffer));
+    BoundedPool.Task<ManifestEntry, FileResult> task =
+        (entry, buffer) -> check(folder, entry, buffer);
+    return pool != null
+        ? pool.map(entries, "verify", task)
+        : BoundedPool.map(entries, threads, "verify", task);
   }
 
   private FileResult check(String folder, ManifestEntry entry, byte[] buffer) throws IOException {
