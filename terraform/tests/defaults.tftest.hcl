@@ -197,8 +197,8 @@ run "defaults_follow_the_design" {
     error_message = "state prefix and topic reach the marker"
   }
   assert {
-    condition     = google_cloudfunctions2_function.marker.service_config[0].max_instance_request_concurrency == 1 && google_cloudfunctions2_function.marker.service_config[0].timeout_seconds == 540
-    error_message = "marker sizing defaults (update here when the publish-once issue changes concurrency)"
+    condition     = google_cloudfunctions2_function.marker.service_config[0].max_instance_request_concurrency == 80 && google_cloudfunctions2_function.marker.service_config[0].timeout_seconds == 540
+    error_message = "marker sizing defaults: concurrency 80 (bench/dismissal-throughput), timeout 540"
   }
   assert {
     condition     = length(google_cloud_run_v2_job.backfill) == 0 && length(google_monitoring_alert_policy.backfill_failed_attempts) == 0

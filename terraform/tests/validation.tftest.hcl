@@ -85,6 +85,16 @@ run "alert_subscription_minimum_above_maximum_and_functions" {
   ]
 }
 
+run "marker_concurrency_needs_a_whole_cpu" {
+  command = plan
+
+  variables {
+    marker_function = { cpu = "0.5", concurrency = 80 }
+  }
+
+  expect_failures = [var.marker_function]
+}
+
 run "notifier_subscription_and_webhooks" {
   command = plan
 

@@ -1,10 +1,9 @@
 package dev.scenegate.cli;
 
 import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcCallContext;
 import com.google.api.gax.grpc.GrpcTransportChannel;
-import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
-import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.pubsub.v1.stub.GrpcSubscriberStub;
 import com.google.cloud.pubsub.v1.stub.SubscriberStub;
 import com.google.cloud.pubsub.v1.stub.SubscriberStubSettings;
@@ -35,9 +34,11 @@ final class AlertSubscription implements AutoCloseable {
     this.path = path;
   }
 
-  /** {@code rpcTimeout} bounds one pull (a pull on an idle subscription waits for messages). */
-  static AlertSubscription open(String path, String emulatorHost, Duration rpcTimeout)
-      throws IOException {
+  /**
+   * Pulls are not retried here: the command decides, so an unreachable endpoint is reported within
+   * a second rather than after the client's retries, and each pull carries its own deadline.
+   */
+  static AlertSubscription open(String path, String emulatorHost) throws IOException {
     SubscriberStubSettings.Builder settings = SubscriberStubSettings.newBuilder();
     ManagedChannel channel = null;
     if (emulatorHost != null) {
@@ -47,19 +48,7 @@ final class AlertSubscription implements AutoCloseable {
               FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
           .setCredentialsProvider(NoCredentialsProvider.create());
     }
-    settings
-        .pullSettings()
-        .setRetryableCodes(StatusCode.Code.UNAVAILABLE)
-        .setRetrySettings(
-            RetrySettings.newBuilder()
-                .setInitialRetryDelayDuration(Duration.ofMillis(100))
-                .setRetryDelayMultiplier(2)
-                .setMaxRetryDelayDuration(Duration.ofSeconds(2))
-                .setInitialRpcTimeoutDuration(rpcTimeout)
-                .setRpcTimeoutMultiplier(1)
-                .setMaxRpcTimeoutDuration(rpcTimeout)
-                .setTotalTimeoutDuration(rpcTimeout.plusSeconds(10))
-                .build());
+    settings.pullSettings().setRetryableCodes();
     try {
       return new AlertSubscription(GrpcSubscriberStub.create(settings.build()), channel, path);
     } catch (IOException | RuntimeException e) {
@@ -74,11 +63,13 @@ final class AlertSubscription implements AutoCloseable {
     return path;
   }
 
-  List<ReceivedMessage> pull(int maxMessages) {
+  /** One pull that waits at most {@code deadline} for messages. */
+  List<ReceivedMessage> pull(int maxMessages, Duration deadline) {
     PullResponse response =
         stub.pullCallable()
             .call(
-                PullRequest.newBuilder().setSubscription(path).setMaxMessages(maxMessages).build());
+                PullRequest.newBuilder().setSubscription(path).setMaxMessages(maxMessages).build(),
+                GrpcCallContext.createDefault().withTimeoutDuration(deadline));
     return response.getReceivedMessagesList();
   }
 

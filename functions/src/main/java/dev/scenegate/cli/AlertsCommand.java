@@ -8,7 +8,11 @@ import dev.scenegate.alerts.AlertText;
 import dev.scenegate.alerts.InvalidAlertException;
 import dev.scenegate.alerts.ReceivedAlert;
 import dev.scenegate.events.PubSubConfig;
+import dev.scenegate.retry.Backoff;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,15 +45,24 @@ import picocli.CommandLine.Parameters;
         """,
     footer =
         """
-        exit codes: 0 done, 2 bad input (usage, unknown subscription, no access,
-                    Pub/Sub unreachable)""")
+        exit codes: 0 done (or stopped with Ctrl-C or SIGTERM), 2 bad input (usage, unknown
+                    subscription, no access, Pub/Sub unreachable: said within seconds)""")
 public final class AlertsCommand extends CliCommand {
   static final Pattern FULL_NAME = Pattern.compile("projects/([^/]+)/subscriptions/([^/]+)");
   static final Pattern SUBSCRIPTION_ID = Pattern.compile("[A-Za-z][-A-Za-z0-9_.~+%]{2,254}");
   private static final int BATCH = 100;
 
-  /** Pause after an empty pull, so an idle subscription is not polled in a tight loop. */
+  /** Shortest time between two empty pulls, so an idle subscription is not polled hot. */
   private static final Duration IDLE_PAUSE = Duration.ofMillis(250);
+
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+
+  /** Longest wait of one pull: a stop or --wait is noticed within it. */
+  private static final Duration PULL_DEADLINE = Duration.ofSeconds(1);
+
+  /** With --follow, a connection that worked is retried this patiently before giving up. */
+  private static final Backoff RECONNECT =
+      Backoff.exponential(Duration.ofMillis(250), Duration.ofSeconds(4)).withMaxAttempts(8);
 
   @Parameters(
       index = "0",
@@ -83,7 +96,9 @@ public final class AlertsCommand extends CliCommand {
       description = "stop when no message came for this long (default 10)")
   String waitOption;
 
-  @Option(names = "--follow", description = "keep waiting for new alerts until interrupted")
+  @Option(
+      names = "--follow",
+      description = "keep waiting for new alerts until Ctrl-C or SIGTERM (exit 0)")
   boolean follow;
 
   @Override
@@ -105,21 +120,44 @@ public final class AlertsCommand extends CliCommand {
     String emulator = pubSub.emulatorHost();
     String path = subscriptionPath(given.strip(), project, pubSub.projectId());
 
-    Duration rpcTimeout =
-        wait.compareTo(Duration.ofSeconds(20)) < 0 ? wait : Duration.ofSeconds(20);
+    probe(emulator);
     AlertText text = AlertText.standard();
     PrintStream out = console.out();
     int handled = 0;
-    try (AlertSubscription subscription = AlertSubscription.open(path, emulator, rpcTimeout)) {
+    boolean reached = false;
+    int failedPulls = 0;
+    try (AlertSubscription subscription = AlertSubscription.open(path, emulator);
+        // --follow ends on Ctrl-C or SIGTERM after the batch in hand is printed and acked: exit 0.
+        StopSignals signals = StopSignals.install(() -> {})) {
       long idleSince = System.nanoTime();
-      while (max == 0 || handled < max) {
+      while ((max == 0 || handled < max) && !signals.stopping()) {
+        long idle = System.nanoTime() - idleSince;
+        if (!follow && idle >= wait.toNanos()) {
+          break;
+        }
+        // Short pulls, so --wait and a stop are honoured within about a second.
+        Duration deadline = follow ? PULL_DEADLINE : shorter(wait.minusNanos(idle), PULL_DEADLINE);
         int batch = max == 0 ? BATCH : Math.min(BATCH, max - handled);
-        List<ReceivedMessage> received = pull(subscription, batch);
-        if (received.isEmpty()) {
-          if (!follow && System.nanoTime() - idleSince >= wait.toNanos()) {
-            break;
+        List<ReceivedMessage> received;
+        long pulledAt = System.nanoTime();
+        try {
+          received = pull(subscription, batch, deadline);
+          reached = true;
+          failedPulls = 0;
+        } catch (ApiException e) {
+          // Never reached: say so now. Reached before (--follow): ride out a short outage.
+          if (!reached || !RECONNECT.allows(++failedPulls) || !transientFailure(e)) {
+            throw e;
           }
-          Thread.sleep(IDLE_PAUSE.toMillis());
+          RECONNECT.pauseAfter(failedPulls);
+          continue;
+        }
+        if (received.isEmpty()) {
+          // The emulator answers an empty pull at once: do not poll it in a tight loop.
+          long quick = IDLE_PAUSE.toNanos() - (System.nanoTime() - pulledAt);
+          if (quick > 0) {
+            Thread.sleep(quick / 1_000_000);
+          }
           continue;
         }
         idleSince = System.nanoTime();
@@ -133,9 +171,53 @@ public final class AlertsCommand extends CliCommand {
         handled += printed.size();
       }
     } catch (ApiException e) {
-      throw failure(e, path);
+      throw failure(e, path, emulator);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * A TCP connection to the Pub/Sub endpoint within seconds, or exit 2 naming it: a gRPC pull on a
+   * closed port waits out its deadline instead of failing.
+   */
+  private static void probe(String emulator) throws CliException {
+    String target = emulator != null ? emulator : "pubsub.googleapis.com:443";
+    int colon = target.lastIndexOf(':');
+    String host = colon < 0 ? target : target.substring(0, colon);
+    int port;
+    try {
+      port = colon < 0 ? 443 : Integer.parseInt(target.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw CliException.usage("PUBSUB_EMULATOR_HOST must be host:port, got '" + target + "'");
+    }
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), (int) PROBE_TIMEOUT.toMillis());
+    } catch (IOException e) {
+      String why =
+          e instanceof java.net.UnknownHostException
+              ? "unknown host " + host
+              : e instanceof java.net.SocketTimeoutException ? "timed out" : "connection refused";
+      throw new CliException(
+          ExitCodes.BAD_INPUT,
+          "PUBSUB_UNREACHABLE",
+          "cannot reach Pub/Sub at "
+              + target
+              + " ("
+              + why
+              + "); "
+              + (emulator != null
+                  ? "is the emulator running there? PUBSUB_EMULATOR_HOST names it"
+                  : "check the network, or set PUBSUB_EMULATOR_HOST=host:port for an emulator"));
+    }
+  }
+
+  private static Duration shorter(Duration a, Duration b) {
+    Duration min = a.compareTo(b) < 0 ? a : b;
+    return min.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : min;
+  }
+
+  private static boolean transientFailure(ApiException e) {
+    return e.getStatusCode().getCode() == StatusCode.Code.UNAVAILABLE;
   }
 
   private static void print(
@@ -163,9 +245,10 @@ public final class AlertsCommand extends CliCommand {
     }
   }
 
-  private static List<ReceivedMessage> pull(AlertSubscription subscription, int batch) {
+  private static List<ReceivedMessage> pull(
+      AlertSubscription subscription, int batch, Duration deadline) {
     try {
-      return subscription.pull(batch);
+      return subscription.pull(batch, deadline);
     } catch (ApiException e) {
       if (e.getStatusCode().getCode() == StatusCode.Code.DEADLINE_EXCEEDED) {
         return List.of();
@@ -214,12 +297,25 @@ public final class AlertsCommand extends CliCommand {
     }
   }
 
-  private static CliException failure(ApiException e, String path) {
+  private static CliException failure(ApiException e, String path, String emulator) {
+    String host = emulator != null ? emulator : "pubsub.googleapis.com";
     String reason =
         switch (e.getStatusCode().getCode()) {
           case NOT_FOUND -> "subscription " + path + " not found";
-          case PERMISSION_DENIED, UNAUTHENTICATED -> "no access to subscription " + path;
-          case UNAVAILABLE, DEADLINE_EXCEEDED -> "Pub/Sub unreachable while reading " + path;
+          case PERMISSION_DENIED, UNAUTHENTICATED ->
+              "no access to subscription "
+                  + path
+                  + " (run `gcloud auth application-default login` or use an account with"
+                  + " roles/pubsub.subscriber)";
+          case UNAVAILABLE, DEADLINE_EXCEEDED ->
+              "cannot reach Pub/Sub at "
+                  + host
+                  + " while reading "
+                  + path
+                  + (emulator != null
+                      ? " (is the emulator running there? PUBSUB_EMULATOR_HOST names it)"
+                      : " (check the network, or set PUBSUB_EMULATOR_HOST=host:port for an"
+                          + " emulator)");
           case INVALID_ARGUMENT -> "Pub/Sub refused the request for " + path;
           default -> "Pub/Sub error " + e.getStatusCode().getCode() + " reading " + path;
         };

@@ -111,7 +111,10 @@ public final class CheckCommand extends CliCommand {
       } catch (RunbookCheck.SceneNotFoundException e) {
         throw new CliException(ExitCodes.BAD_INPUT, "SCENE_NOT_FOUND", e.getMessage());
       } catch (IOException e) {
-        throw new CliException(ExitCodes.BAD_INPUT, "STORAGE_ERROR", Main.describe(e));
+        CliException storage = StorageErrors.classify(e, console.env());
+        throw storage != null
+            ? storage
+            : new CliException(ExitCodes.BAD_INPUT, StorageErrors.KIND, Main.describe(e));
       }
       if (json) {
         console.out().println(toJson(sceneId, target, report, null));

@@ -26,16 +26,23 @@ final class GcsTargets {
 
   static Target resolve(String given, Console console) throws CliException {
     GcsLocation location = parse(given);
-    return new Target(given, open(location.bucket(), console), location.manifestObject());
+    return new Target(
+        given,
+        new GcsObjectStore(interactive(console), location.bucket()),
+        location.manifestObject());
   }
 
-  /** {@code bucket} through the GCS adapter, reached as the console's environment says. */
+  /**
+   * {@code bucket} through the GCS adapter, reached as the console's environment says, with the
+   * client's patient retries: for the backfill, a batch job that must ride out a slow network.
+   */
   static GcsObjectStore open(String bucket, Console console) {
-    return new GcsObjectStore(storage(console), bucket);
+    return new GcsObjectStore(GcsClients.storage(GcsConfig.fromEnvironment(console.env())), bucket);
   }
 
-  private static Storage storage(Console console) {
-    return GcsClients.storage(GcsConfig.fromEnvironment(console.env()));
+  /** A person is waiting: an unreachable endpoint fails within seconds (STORAGE_ERROR). */
+  private static Storage interactive(Console console) {
+    return GcsClients.impatient(GcsConfig.fromEnvironment(console.env()));
   }
 
   static GcsLocation parse(String given) throws CliException {
@@ -102,11 +109,15 @@ final class GcsTargets {
       throw CliException.usage(
           "invalid bucket name '" + Main.oneLine(name) + "': " + badBucket.get());
     }
-    Storage storage = storage(console);
+    Storage storage = interactive(console);
     try {
       // One short listing page: needs only storage.objects.list, like everything after it.
       storage.list(bucket, Storage.BlobListOption.pageSize(1)).getValues().iterator().hasNext();
     } catch (BaseServiceException e) {
+      CliException unreachable = StorageErrors.classify(e, console.env());
+      if (unreachable != null) {
+        throw unreachable;
+      }
       if (e.getCode() == 404) {
         throw new CliException(
             ExitCodes.BAD_INPUT, "BUCKET_NOT_FOUND", "no such bucket gs://" + bucket);

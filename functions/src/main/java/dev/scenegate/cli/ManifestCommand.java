@@ -75,10 +75,14 @@ public final class ManifestCommand extends CliCommand {
     }
     LocalObjectStore store = new LocalObjectStore(dir);
     ChecksumManifest manifest;
+    // A terminal gets a progress line while the files are hashed; a pipe or CI log does not.
+    ProgressListener listener = new ProgressListener(console.interactive() ? console : null);
     try {
-      manifest = new ManifestBuilder(store, threads).build("", dir.toString(), exclude);
+      manifest = new ManifestBuilder(store, threads).build("", dir.toString(), exclude, listener);
     } catch (ManifestInvalidException | PathEscapesException e) {
       throw new CliException(ExitCodes.BAD_INPUT, "MANIFEST_INVALID", e.getMessage());
+    } finally {
+      listener.stop();
     }
     byte[] written = ManifestCodec.write(manifest);
     if (Files.exists(out) && !Files.isRegularFile(out)) {
@@ -89,14 +93,24 @@ public final class ManifestCommand extends CliCommand {
       }
       return ExitCodes.OK;
     }
-    if (out.getParent() != null) {
-      Files.createDirectories(out.getParent());
+    Path folder = out.getParent();
+    if (folder != null && !Files.isDirectory(folder)) {
+      // Creating folders for a mistyped path would hide the mistake.
+      throw CliException.usage(
+          "--out: no such folder "
+              + folder
+              + (Files.exists(folder) ? " (not a folder)" : " (create it first)"));
     }
     // Written beside the target and moved into place, so a reader never sees half a manifest.
     // The temporary name starts with '.', so a concurrent manifest run never lists it.
     Path tmp = out.resolveSibling("." + out.getFileName() + "." + ProcessHandle.current().pid());
     try {
-      Files.write(tmp, written);
+      try {
+        Files.write(tmp, written);
+      } catch (java.nio.file.AccessDeniedException e) {
+        // The temporary name means nothing to the user: the folder is what cannot be written.
+        throw CliException.usage("cannot write into " + folder + ": permission denied");
+      }
       try {
         Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -105,7 +119,47 @@ public final class ManifestCommand extends CliCommand {
     } finally {
       Files.deleteIfExists(tmp);
     }
-    console.out().printf("wrote %s (%d files)%n", out, manifest.files().size());
+    console.out().printf("wrote %s (%s)%n", out, Plural.of(manifest.files().size(), "file"));
     return ExitCodes.OK;
+  }
+
+  /** Shows {@link Progress} on the console's stderr once the files to hash are known. */
+  private static final class ProgressListener implements ManifestBuilder.Listener {
+    private final Console console;
+    private volatile Progress progress;
+
+    ProgressListener(Console console) {
+      this.console = console;
+    }
+
+    @Override
+    public void planned(int files, long bytes) {
+      if (console != null) {
+        progress = Progress.start(console.err(), "hashing", bytes, files);
+      }
+    }
+
+    @Override
+    public void hashed(long bytes) {
+      Progress shown = progress;
+      if (shown != null) {
+        shown.add(bytes);
+      }
+    }
+
+    @Override
+    public void fileDone() {
+      Progress shown = progress;
+      if (shown != null) {
+        shown.fileDone();
+      }
+    }
+
+    void stop() {
+      Progress shown = progress;
+      if (shown != null) {
+        shown.stop();
+      }
+    }
   }
 }

@@ -58,6 +58,14 @@ public final class Progress {
     err.flush();
   }
 
+  /** Stopped from outside (Ctrl-C): the line as it stands stays, ended by a line break. */
+  public void interrupted() {
+    running = false;
+    ticker.interrupt();
+    err.println();
+    err.flush();
+  }
+
   private void tick() {
     while (running) {
       try {

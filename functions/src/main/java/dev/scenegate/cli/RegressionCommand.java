@@ -7,6 +7,7 @@ import dev.scenegate.regression.BundleInvalidException;
 import dev.scenegate.regression.DatasetMetrics;
 import dev.scenegate.regression.DriftGuard;
 import dev.scenegate.storage.LocalObjectStore;
+import dev.scenegate.verify.FileFailure;
 import dev.scenegate.verify.Verifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
@@ -136,6 +137,18 @@ public final class RegressionCommand extends CliCommand {
       throw new CliException(ExitCodes.BAD_INPUT, "BUNDLE_INVALID", e.getMessage());
     }
     if (write) {
+      if (!result.checksumFailures().isEmpty()) {
+        // A baseline pins what is expected from now on: a damaged bundle would become the norm.
+        console
+            .err()
+            .println(
+                "scenegate regression: warning: pinning a degraded baseline, "
+                    + CONSISTENCY
+                    + " "
+                    + num(result.metrics().get(CONSISTENCY))
+                    + ": "
+                    + failingFiles(result));
+      }
       DriftGuard.writeBaseline(baseline, result.metrics());
       if (json) {
         console.out().println(toJson(dir, baseline, null, "write-baseline", result, null, null));
@@ -266,7 +279,29 @@ public final class RegressionCommand extends CliCommand {
           num(c.current()),
           num(Math.abs(c.delta())),
           num(c.allowed()));
+      if (c.metric().equals(CONSISTENCY)) {
+        out.printf("    %s%n", failingFiles(result));
+      }
     }
+  }
+
+  static final String CONSISTENCY = "checksum_consistency";
+
+  /** The files behind checksum_consistency < 1: "2 files fail: a.jsonl (SHA256_MISMATCH), ...". */
+  static String failingFiles(DatasetMetrics.Result result) {
+    List<FileFailure> failures = result.checksumFailures();
+    if (failures.isEmpty()) {
+      return "no file fails its checksum";
+    }
+    List<String> named = new java.util.ArrayList<>();
+    for (FileFailure f : failures.subList(0, Math.min(10, failures.size()))) {
+      named.add(f.path() + " (" + f.kind() + ")");
+    }
+    return failures.size()
+        + (failures.size() == 1 ? " file fails" : " files fail")
+        + " its checksum: "
+        + String.join(", ", named)
+        + (failures.size() > 10 ? ", ..." : "");
   }
 
   /** Up to six decimals, no trailing zeros, no exponent. */

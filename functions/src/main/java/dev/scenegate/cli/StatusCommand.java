@@ -106,7 +106,10 @@ public final class StatusCommand extends CliCommand {
     } catch (SceneState.StateCorruptException e) {
       throw new CliException(ExitCodes.BAD_INPUT, "STATE_UNREADABLE", e.getMessage());
     } catch (IOException e) {
-      throw new CliException(ExitCodes.BAD_INPUT, "STORAGE_ERROR", Main.describe(e));
+      CliException storage = StorageErrors.classify(e, console.env());
+      throw storage != null
+          ? storage
+          : new CliException(ExitCodes.BAD_INPUT, StorageErrors.KIND, Main.describe(e));
     }
     if (loaded.isEmpty()) {
       throw new CliException(

@@ -8,6 +8,7 @@ import dev.scenegate.manifest.ManifestEntry;
 import dev.scenegate.manifest.ManifestInvalidException;
 import dev.scenegate.verify.FileFailure;
 import dev.scenegate.verify.ManifestMissingException;
+import dev.scenegate.verify.UnreadableFilesException;
 import dev.scenegate.verify.VerificationReport;
 import dev.scenegate.verify.Verifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -79,7 +80,7 @@ public final class VerifyCommand extends CliCommand {
     try {
       int threadCount = Numbers.positiveInt("--threads", threads, Verifier.defaultThreads(), 256);
       target = Target.resolve(given, console);
-      ChecksumManifest manifest = readManifest(target, threadCount);
+      ChecksumManifest manifest = readManifest(target, threadCount, console);
       VerificationReport report = verify(target, manifest, threadCount, strict, json, console);
       if (json) {
         console.out().println(toJson(given, target.manifestDescription(), report, null));
@@ -93,9 +94,15 @@ public final class VerifyCommand extends CliCommand {
       return ExitCodes.OK;
     } catch (ManifestInvalidException e) {
       throw invalid(e.getMessage());
+    } catch (UnreadableFilesException e) {
+      throw invalid(e.getMessage());
     } catch (CliException e) {
       throw e;
     } catch (Exception | Error e) {
+      CliException storage = StorageErrors.classify(e, console.env());
+      if (storage != null) {
+        throw storage;
+      }
       // An asset that cannot be read (permission denied, an I/O error): the target cannot be
       // verified as its manifest describes, which is bad input rather than a file that failed.
       throw invalid("cannot verify: " + Main.describe(e));
@@ -108,7 +115,7 @@ public final class VerifyCommand extends CliCommand {
     return toJson(given, manifest, null, e.toJson());
   }
 
-  private static ChecksumManifest readManifest(Target target, int threads)
+  private static ChecksumManifest readManifest(Target target, int threads, Console console)
       throws CliException, ManifestInvalidException {
     Verifier reader = new Verifier(target.store(), threads, new SimpleMeterRegistry());
     try {
@@ -116,6 +123,10 @@ public final class VerifyCommand extends CliCommand {
     } catch (ManifestMissingException e) {
       throw new CliException(ExitCodes.BAD_INPUT, "MANIFEST_MISSING", e.getMessage());
     } catch (IOException | RuntimeException e) {
+      CliException storage = StorageErrors.classify(e, console.env());
+      if (storage != null) {
+        throw storage;
+      }
       throw invalid("cannot read manifest: " + Main.describe(e));
     }
   }
@@ -139,13 +150,26 @@ public final class VerifyCommand extends CliCommand {
             threads,
             new SimpleMeterRegistry(),
             progress == null ? n -> {} : progress::add);
-    try {
+    Progress shown = progress;
+    // Ctrl-C or SIGTERM: the progress line is ended, the stop said on its own line, exit 0
+    // (DESIGN "Signals"): a verification reads only, so there is nothing to undo.
+    try (StopSignals signals = StopSignals.install(() -> stoppedByUser(shown, console))) {
       return verifier.verify(target.manifestObject(), manifest, strict);
     } finally {
       if (progress != null) {
         progress.stop();
       }
     }
+  }
+
+  private static void stoppedByUser(Progress progress, Console console) {
+    if (progress != null) {
+      progress.interrupted();
+    }
+    console.err().println("scenegate verify: stopped by the user before every file was verified");
+    console.err().flush();
+    console.out().flush();
+    Runtime.getRuntime().halt(ExitCodes.OK);
   }
 
   private static CliException invalid(String message) {
@@ -156,8 +180,8 @@ public final class VerifyCommand extends CliCommand {
     StringBuilder text = new StringBuilder();
     text.append(report.failures().size())
         .append(" of ")
-        .append(report.filesChecked())
-        .append(" files failed verification");
+        .append(Plural.of(report.filesChecked(), "file"))
+        .append(" failed verification");
     if (!report.unlisted().isEmpty()) {
       text.append(", ").append(report.unlisted().size()).append(" unlisted");
     }
@@ -217,8 +241,8 @@ public final class VerifyCommand extends CliCommand {
       console
           .out()
           .printf(
-              "OK  %d files, %s hashed in %d ms  (%s)%n",
-              report.filesChecked(),
+              "OK  %s, %s hashed in %d ms  (%s)%n",
+              Plural.of(report.filesChecked(), "file"),
               Progress.bytes(report.bytesHashed()),
               report.durationMs(),
               where);
@@ -226,8 +250,11 @@ public final class VerifyCommand extends CliCommand {
       console
           .out()
           .printf(
-              "FAILED  %d of %d files failed, %d unlisted  (%s)%n",
-              report.failures().size(), report.filesChecked(), report.unlisted().size(), where);
+              "FAILED  %d of %s failed, %d unlisted  (%s)%n",
+              report.failures().size(),
+              Plural.of(report.filesChecked(), "file"),
+              report.unlisted().size(),
+              where);
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.scenegate.cli.CliException;
 import dev.scenegate.cli.Console;
 import dev.scenegate.cli.ExitCodes;
 import dev.scenegate.cli.Main;
+import dev.scenegate.cli.StopSignals;
 import dev.scenegate.devtools.DevTools;
 import dev.scenegate.events.Topic;
 import java.io.IOException;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Option;
         gcloud SDK's pubsub-emulator; functions/target/function-invoker/ from the build).
         Thresholds (MIN_QUALITY_SCORE ...) are passed on to the function.
 
-        exit codes: 0 stopped with Ctrl-C, 1 a part stopped on its own,
+        exit codes: 0 stopped with Ctrl-C or SIGTERM, 1 a part stopped on its own,
                     2 a part is missing or failed to start, bad arguments""")
 public final class DevStackCommand extends CliCommand {
 
@@ -128,16 +129,10 @@ public final class DevStackCommand extends CliCommand {
       throw new CliException(ExitCodes.BAD_INPUT, "START_FAILED", e.getMessage());
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              stack.close();
-              stopped.countDown();
-            },
-            "scenegate-dev-stack-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    printReady(out, stack);
-    try {
+    // Ctrl-C or SIGTERM: every part is stopped, then exit 0 (DESIGN "Signals").
+    try (StopSignals signals = StopSignals.install(stopped::countDown)) {
+      printReady(out, stack);
+      out.flush();
       while (!stopped.await(1, TimeUnit.SECONDS)) {
         Optional<String> dead = stack.deadPart();
         if (dead.isPresent()) {
@@ -146,11 +141,10 @@ public final class DevStackCommand extends CliCommand {
       }
       return ExitCodes.OK;
     } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-        stack.close();
-      } catch (IllegalStateException e) {
-        // Shutting down: the hook stops the stack.
+      stack.close();
+      if (stopped.getCount() == 0) {
+        out.println("scenegate dev-stack: stopped");
+        out.flush();
       }
     }
   }
@@ -209,6 +203,9 @@ public final class DevStackCommand extends CliCommand {
             + " BUCKET="
             + c.bucket()
             + " PROJECT="
+            + c.project()
+            // alerts tail and status read the project from here, as the function does.
+            + " GOOGLE_CLOUD_PROJECT="
             + c.project());
     out.println(
         "  curl -X POST --data-binary @FILE"

@@ -123,7 +123,10 @@ public final class DemoCommand extends CliCommand {
     } finally {
       if (keep) {
         out.println();
-        out.println("kept " + dir + "  (try: scenegate local " + dir + " --once)");
+        // The launcher's absolute path, so the hint works from any folder (even after cd DIR).
+        String scenegate = console.env("SCENEGATE_LAUNCHER", "scenegate");
+        out.println("kept " + dir + "  (try: " + scenegate + " local " + dir + " --once)");
+        out.println("  then: " + scenegate + " status " + BAD_SCENE + " --dir " + dir);
       } else {
         deleteTree(dir);
       }

@@ -5,6 +5,7 @@ import dev.scenegate.cli.CliException;
 import dev.scenegate.cli.Console;
 import dev.scenegate.cli.ExitCodes;
 import dev.scenegate.cli.Main;
+import dev.scenegate.cli.StopSignals;
 import dev.scenegate.devstack.PubSubRest;
 import dev.scenegate.events.EventPublisher;
 import dev.scenegate.events.PubSubConfig;
@@ -13,6 +14,7 @@ import dev.scenegate.events.Topic;
 import dev.scenegate.pipeline.MarkerConfig;
 import dev.scenegate.pipeline.SceneState;
 import dev.scenegate.pipeline.Verdict;
+import dev.scenegate.scene.SceneIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,14 +39,15 @@ import picocli.CommandLine.Parameters;
         redo finished work.
 
         Scene state lives under DIR/_scenegate/state/. Stage events and alerts are printed and
-        appended as JSON lines to DIR/_scenegate/events.jsonl. Ctrl-C stops cleanly.
+        appended as JSON lines to DIR/_scenegate/events.jsonl. Ctrl-C (or SIGTERM) finishes the
+        file in hand and stops: exit 0.
         """,
     footer =
         """
         environment: MIN_QUALITY_SCORE, MIN_PASS_RATE, MIN_AVERAGE_SCORE (thresholds),
                      VERIFY_THREADS
 
-        exit codes: 0 done (--once: no scene failed; watching: stopped),
+        exit codes: 0 done (--once: no scene failed; watching: stopped by Ctrl-C or SIGTERM),
                     1 --once: a scene's verdict is failed,
                     2 bad input (DIR not a folder, bad arguments) or --once could not process
                       a file (storage faults)""")
@@ -78,6 +79,18 @@ public final class LocalCommand extends CliCommand {
     if (!Files.isDirectory(dir)) {
       throw CliException.usage(dir + " is not a folder");
     }
+    String layout = layoutProblem(dir);
+    if (layout != null) {
+      boolean hasScenes = Files.isDirectory(dir.resolve("scenes"));
+      if (once || (!hasScenes && !isEmpty(dir))) {
+        // --once would only say "0 new markers"; a watch would wait for files in the wrong place.
+        throw CliException.usage(layout);
+      }
+      if (hasScenes) {
+        // Watching: scene folders may still come; say now why these ones are not looked at.
+        console.err().println("scenegate local: " + layout);
+      }
+    }
     MarkerConfig config;
     try {
       config = LocalMode.config(console.env());
@@ -90,6 +103,66 @@ public final class LocalCommand extends CliCommand {
         LocalMode.open(
             dir, console.out(), config, pubSub, LocalRunner.Options.defaults(), listener)) {
       return once ? once(local, console) : watch(local, console, dir);
+    }
+  }
+
+  /**
+   * What is wrong with DIR as a bucket, as people get it wrong: its scenes/ folder or a scene
+   * folder given instead of the root, no scenes/ at all, or scene folders whose names are not scene
+   * ids (küche_001). Null when DIR holds at least one scene folder it understands.
+   */
+  static String layoutProblem(Path dir) throws IOException {
+    String expected =
+        " (DIR acts as the bucket: DIR/scenes/<scene_id>/..., scene ids matching "
+            + SceneIds.PATTERN.pattern()
+            + ")";
+    Path parent = dir.toAbsolutePath().normalize().getParent();
+    Path scenes = dir.resolve("scenes");
+    if (!Files.isDirectory(scenes)) {
+      String name = dir.toAbsolutePath().normalize().getFileName() + "";
+      if (name.equals("scenes") && parent != null) {
+        return dir
+            + " is a scenes/ folder; give the folder that holds it: scenegate local "
+            + parent;
+      }
+      if (parent != null
+          && parent.getFileName() != null
+          && parent.getFileName().toString().equals("scenes")
+          && parent.getParent() != null) {
+        return dir
+            + " is a scene folder; give the bucket root that holds scenes/: scenegate local "
+            + parent.getParent();
+      }
+      return "no scenes/ folder in " + dir + expected;
+    }
+    List<String> strangers = new ArrayList<>();
+    try (var entries = Files.list(scenes)) {
+      for (Path entry : (Iterable<Path>) entries::iterator) {
+        String name = entry.getFileName().toString();
+        if (!Files.isDirectory(entry) || name.startsWith(".")) {
+          continue;
+        }
+        if (SceneIds.isValid(name)) {
+          return null;
+        }
+        strangers.add(name);
+      }
+    }
+    if (strangers.isEmpty()) {
+      return "no scene folder in " + scenes + expected;
+    }
+    strangers.sort(null);
+    return "no scene folder in "
+        + scenes
+        + " is named by a scene id: "
+        + String.join(", ", strangers.subList(0, Math.min(5, strangers.size())))
+        + (strangers.size() > 5 ? " ..." : "")
+        + expected;
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (var entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
     }
   }
 
@@ -135,38 +208,21 @@ public final class LocalCommand extends CliCommand {
 
   private static int watch(LocalMode local, Console console, Path dir) throws Exception {
     LocalRunner runner = local.runner();
-    CountDownLatch done = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              try {
-                runner.stopAndAwait(STOP_GRACE);
-                done.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "scenegate-local-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    console
-        .out()
-        .println(
-            "scenegate local: watching "
-                + local.store().root()
-                + " (state and events.jsonl under "
-                + local.store().root().resolve(LocalRunner.OWN_FOLDER)
-                + "); Ctrl-C stops");
-    try {
+    // Ctrl-C or SIGTERM: the file in hand is finished, the watch ends, exit 0 (DESIGN "Signals").
+    try (StopSignals signals = StopSignals.install(runner::stop)) {
+      console
+          .out()
+          .println(
+              "scenegate local: watching "
+                  + local.store().root()
+                  + " (state and events.jsonl under "
+                  + local.store().root().resolve(LocalRunner.OWN_FOLDER)
+                  + "); Ctrl-C stops");
+      console.out().flush();
       runner.watch();
     } finally {
       console.out().println("scenegate local: stopped");
       console.out().flush();
-      done.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // Shutting down already: the hook is running and waits for us.
-      }
     }
     return ExitCodes.OK;
   }

@@ -45,6 +45,33 @@ class MainTest {
   }
 
   @Test
+  void aTypoGetsASuggestion() {
+    Cli run = Cli.run("verfy", "x");
+    assertEquals(ExitCodes.BAD_INPUT, run.exit());
+    run.oneErrorLine("scenegate: unknown command 'verfy' - did you mean verify?");
+    Cli option = Cli.run("verify", "x", "--jsn");
+    option.oneErrorLine("scenegate verify: unknown option --jsn (did you mean --json?)");
+  }
+
+  @Test
+  void versionIsPrinted() {
+    Cli run = Cli.run("--version");
+    assertEquals(ExitCodes.OK, run.exit());
+    assertTrue(run.out().matches("scenegate \\S+\n"), run.out());
+    assertEquals("", run.err());
+  }
+
+  @Test
+  void oneFileIsOneFile() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("scenegate-plural");
+    java.nio.file.Files.writeString(dir.resolve("a.bin"), "a");
+    Cli manifest = Cli.run("manifest", dir.toString());
+    assertTrue(manifest.out().endsWith("(1 file)\n"), manifest.out());
+    Cli verify = Cli.run("verify", dir.toString());
+    assertTrue(verify.out().startsWith("OK  1 file, "), verify.out());
+  }
+
+  @Test
   void fileSystemErrorsAreSpelledOut() {
     assertEquals(
         "/x/obj_1/asset.glb: permission denied",

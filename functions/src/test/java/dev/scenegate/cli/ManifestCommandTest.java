@@ -109,7 +109,7 @@ class ManifestCommandTest {
   @Test
   void outElsewhereLeavesTheFolderUntouched() throws Exception {
     write("a.bin", "a");
-    Path out = elsewhere.resolve("nested/m.json");
+    Path out = Files.createDirectories(elsewhere.resolve("nested")).resolve("m.json");
 
     Cli run = Cli.run("manifest", dir.toString(), "--out", out.toString());
 
@@ -119,6 +119,18 @@ class ManifestCommandTest {
     try (var listing = Files.list(elsewhere.resolve("nested"))) {
       assertEquals(List.of(out), listing.toList(), "no temporary file left behind");
     }
+  }
+
+  @Test
+  void outInAFolderThatDoesNotExistIsRefusedNotCreated() throws Exception {
+    write("a.bin", "a");
+    Path out = elsewhere.resolve("new/dir/m.json");
+
+    Cli run = Cli.run("manifest", dir.toString(), "--out", out.toString());
+
+    assertEquals(2, run.exit(), run.toString());
+    run.oneErrorLine("scenegate manifest: --out: no such folder " + out.getParent());
+    assertFalse(Files.exists(elsewhere.resolve("new")));
   }
 
   @Test

@@ -173,6 +173,37 @@ class RegressionCommandTest {
   }
 
   @Test
+  void aChecksumDriftNamesTheFilesAndPinningItIsWarnedAbout() throws Exception {
+    replaceIn("episodes/episode_000001.json", "\"quality_score\": 0.93", "\"quality_score\": 0.5");
+
+    assertEquals(ExitCodes.FAILED, run("--dataset-dir", bundle.toString()));
+    assertTrue(
+        stdout()
+                .contains(
+                    "1 file fails its checksum: episodes/episode_000001.json (SHA256_MISMATCH)")
+            || stdout()
+                .contains(
+                    "1 file fails its checksum: episodes/episode_000001.json (SIZE_MISMATCH)"),
+        stdout());
+
+    Path pinned = tmp.resolve("pinned.json");
+    assertEquals(
+        ExitCodes.OK,
+        run(
+            "--dataset-dir",
+            bundle.toString(),
+            "--baseline",
+            pinned.toString(),
+            "--write-baseline"));
+    assertTrue(
+        stderr()
+            .startsWith(
+                "scenegate regression: warning: pinning a degraded baseline,"
+                    + " checksum_consistency 0.95: 1 file fails its checksum: episodes/episode_000001.json"),
+        stderr());
+  }
+
+  @Test
   void writeBaselineAsJson() throws Exception {
     assertEquals(
         ExitCodes.OK, run("--dataset-dir", bundle.toString(), "--write-baseline", "--json"));

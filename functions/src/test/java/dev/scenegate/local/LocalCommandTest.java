@@ -114,6 +114,21 @@ class LocalCommandTest {
   }
 
   @Test
+  void aFolderWithNothingLocalUnderstandsSaysWhatItExpected() throws Exception {
+    Path scenes = Files.createDirectories(dir.resolve("scenes"));
+    Path scene = Files.createDirectories(scenes.resolve("küche_001/assets"));
+    Files.writeString(scene.resolve(".regen3d_complete"), "");
+
+    assertEquals(ExitCodes.BAD_INPUT, run("local", scenes.toString(), "--once"));
+    assertTrue(stderr().contains("is a scenes/ folder; give the folder that holds it"), stderr());
+    assertEquals(ExitCodes.BAD_INPUT, run("local", scene.getParent().toString(), "--once"));
+    assertTrue(stderr().contains("is a scene folder; give the bucket root"), stderr());
+    assertEquals(ExitCodes.BAD_INPUT, run("local", dir.toString(), "--once"));
+    assertTrue(stderr().contains("is named by a scene id: küche_001"), stderr());
+    assertEquals(1, stderr().lines().count(), stderr());
+  }
+
+  @Test
   void helpDescribesTheCommands() {
     assertEquals(ExitCodes.OK, run("local", "--help"));
     assertTrue(stdout().contains("usage: scenegate local DIR"), stdout());

@@ -3,15 +3,18 @@ package dev.scenegate.alerts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenegate.events.AlertKind;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.scene.SceneIds;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reads an alert published on {@code checksum-alerts} (DESIGN: Events). Lenient where a newer
@@ -20,7 +23,11 @@ import java.util.Set;
  * a valid {@code scene_id}, a major {@code schema_version} of 1, and well-typed failures.
  */
 public final class AlertCodec {
-  public static final Set<String> KINDS = Set.of("checksum_failure", "drift", "gate_failure");
+  /** DESIGN's alert kinds; any other is poison. */
+  public static final Set<String> KINDS =
+      Arrays.stream(AlertKind.values())
+          .map(AlertKind::wireName)
+          .collect(Collectors.toCollection(java.util.TreeSet::new));
 
   static final int MAX_ALERT_ID_LENGTH = 256;
 

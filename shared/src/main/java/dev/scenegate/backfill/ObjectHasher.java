@@ -117,27 +117,11 @@ final class ObjectHasher {
       FolderManifests.Lookup manifest = manifests.of(artifact);
       Optional<ManifestEntry> entry = manifest.entry(artifact.relativePath());
       boolean hashKnown = digest != null && digestGeneration == info.generation();
-      if (!hashKnown && recorded.isPresent() && recorded.get().currentFor(info)) {
-        // Recorded for exactly this generation: trusted without a read, unless an existing
-        // manifest disagrees with it in a way no earlier run reported; then reading settles it.
-        RecordedHash current = recorded.get();
-        String sha = current.sha256();
-        if (entry.isEmpty() || entry.get().sha256().equals(sha)) {
-          return ObjectResult.hashed(
-              artifact, ObjectResult.Outcome.CURRENT, sha, info.size(), filesRead, bytesRead);
-        }
-        if (current.driftedFrom().contains(entry.get().sha256())) {
-          // Reported by an earlier run; shown in the summary, not alerted again.
-          return new ObjectResult(
-              artifact,
-              ObjectResult.Outcome.CURRENT,
-              sha,
-              info.size(),
-              filesRead,
-              bytesRead,
-              null,
-              true,
-              null);
+      if (!hashKnown) {
+        Optional<ObjectResult> trusted =
+            trusted(artifact, info, recorded, entry, filesRead, bytesRead);
+        if (trusted.isPresent()) {
+          return trusted.get();
         }
       }
       if (config.dryRun()) {
@@ -274,6 +258,43 @@ final class ObjectHasher {
         null,
         false,
         "gave up after " + config.maxAttempts() + " attempts: " + lastProblem);
+  }
+
+  /**
+   * A hash recorded for exactly this generation is trusted without a read, unless an existing
+   * manifest disagrees with it in a way no earlier run reported; then reading settles it (empty).
+   */
+  private static Optional<ObjectResult> trusted(
+      Artifact artifact,
+      ObjectInfo info,
+      Optional<RecordedHash> recorded,
+      Optional<ManifestEntry> entry,
+      long filesRead,
+      long bytesRead) {
+    if (recorded.isEmpty() || !recorded.get().currentFor(info)) {
+      return Optional.empty();
+    }
+    String sha = recorded.get().sha256();
+    if (entry.isEmpty() || entry.get().sha256().equals(sha)) {
+      return Optional.of(
+          ObjectResult.hashed(
+              artifact, ObjectResult.Outcome.CURRENT, sha, info.size(), filesRead, bytesRead));
+    }
+    if (recorded.get().driftedFrom().contains(entry.get().sha256())) {
+      // Reported by an earlier run; shown in the summary, not alerted again.
+      return Optional.of(
+          new ObjectResult(
+              artifact,
+              ObjectResult.Outcome.CURRENT,
+              sha,
+              info.size(),
+              filesRead,
+              bytesRead,
+              null,
+              true,
+              null));
+    }
+    return Optional.empty();
   }
 
   /** The metadata recording {@code digest} for {@code info}, with the drift history kept. */

@@ -1,15 +1,16 @@
 package dev.scenegate.events;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenegate.verify.FileFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * An alert as published on {@code checksum-alerts} (DESIGN: Events). {@code kind} is {@code
- * checksum_failure}, {@code drift} or {@code gate_failure}.
+ * An alert as published on {@code checksum-alerts} (DESIGN: Events). {@code kind} is the wire name
+ * of an {@link AlertKind}. {@link Failure} is the one per-file failure shape: alerts, the state's
+ * outcomes and the alert reader all use it.
  */
 public record ChecksumAlert(
     String alertId,
@@ -36,14 +37,29 @@ public record ChecksumAlert(
           "Re-run the downstream job that failed (episode-generation-job or genie-sim-export-job)"
               + " once the checksum file is restored and validated.");
 
-  /** One failing file: expected and actual digest and size (actuals null when unknown). */
+  /**
+   * One failing file: expected and actual digest and size (actuals null when unknown); {@code kind}
+   * is {@code MISSING}, {@code SIZE_MISMATCH} or {@code SHA256_MISMATCH}.
+   */
   public record Failure(
       String path,
       String kind,
       String expectedSha256,
       String actualSha256,
       Long expectedSize,
-      Long actualSize) {}
+      Long actualSize) {
+
+    /** The wire form of a verifier's finding (the {@code verify --json} failure shape too). */
+    public static Failure of(FileFailure f) {
+      return new Failure(
+          f.path(),
+          f.kind().name(),
+          f.expectedSha256(),
+          f.actualSha256(),
+          f.expectedSize(),
+          f.actualSize());
+    }
+  }
 
   public ChecksumAlert {
     Objects.requireNonNull(alertId, "alertId");
@@ -52,43 +68,58 @@ public record ChecksumAlert(
     remediation = List.copyOf(remediation);
   }
 
+  /** The published fields in DESIGN's order; {@link #extra} follows. */
+  private record Wire(
+      String schemaVersion,
+      String alertId,
+      String kind,
+      String severity,
+      String sceneId,
+      String bucket,
+      String manifest,
+      List<Failure> failures,
+      List<String> remediation,
+      String occurredAt) {}
+
   public ObjectNode toJson() {
-    ObjectNode root = EventJson.MAPPER.createObjectNode();
-    root.put("schema_version", SCHEMA_VERSION);
-    root.put("alert_id", alertId);
-    root.put("kind", kind);
-    root.put("severity", severity);
-    root.put("scene_id", sceneId);
-    root.put("bucket", bucket);
-    root.put("manifest", manifest);
-    ArrayNode list = root.putArray("failures");
-    for (Failure f : failures) {
-      ObjectNode node = list.addObject();
-      node.put("path", f.path());
-      node.put("kind", f.kind());
-      node.put("expected_sha256", f.expectedSha256());
-      node.put("actual_sha256", f.actualSha256());
-      node.put("expected_size", f.expectedSize());
-      node.put("actual_size", f.actualSize());
-    }
-    ArrayNode steps = root.putArray("remediation");
-    remediation.forEach(steps::add);
-    root.put("occurred_at", occurredAt);
+    ObjectNode root =
+        EventJson.MAPPER.valueToTree(
+            new Wire(
+                SCHEMA_VERSION,
+                alertId,
+                kind,
+                severity,
+                sceneId,
+                bucket,
+                manifest,
+                failures,
+                remediation,
+                occurredAt));
     if (extra != null) {
       extra.fields().forEachRemaining(e -> root.putIfAbsent(e.getKey(), e.getValue()));
     }
     return root;
   }
 
-  /** The Pub/Sub message: attributes scene_id, kind, severity; ordering key scene_id. */
+  /** The kind as a type; empty for a kind this version does not know. */
+  public java.util.Optional<AlertKind> alertKind() {
+    return AlertKind.fromWireName(kind);
+  }
+
+  /** Attributes scene_id, kind, severity. */
+  public Map<String, String> attributes() {
+    return Map.of(
+        "scene_id", sceneId == null ? "" : sceneId,
+        "kind", kind,
+        "severity", severity == null ? "critical" : severity);
+  }
+
+  /** The Pub/Sub message; ordering key scene_id. */
   public OutboundMessage toMessage() {
     return OutboundMessage.of(
         Topic.CHECKSUM_ALERTS,
         toJson().toString().getBytes(StandardCharsets.UTF_8),
-        Map.of(
-            "scene_id", sceneId == null ? "" : sceneId,
-            "kind", kind,
-            "severity", severity == null ? "critical" : severity),
+        attributes(),
         sceneId);
   }
 }

@@ -26,12 +26,28 @@ public final class ManifestBuilder {
     this.threads = threads;
   }
 
+  /** What a progress display needs: the plan, then bytes and files as they are hashed. */
+  public interface Listener {
+    default void planned(int files, long bytes) {}
+
+    /** Called from the hashing threads. */
+    default void hashed(long bytes) {}
+
+    /** Called from the hashing threads. */
+    default void fileDone() {}
+  }
+
+  public ChecksumManifest build(String folder, String root, List<String> exclude)
+      throws IOException, ManifestInvalidException {
+    return build(folder, root, exclude, new Listener() {});
+  }
+
   /**
    * @param folder the folder prefix ("" or ending in '/')
    * @param root the informational {@code root} to record
    * @param exclude object names to leave out besides the standard manifest (e.g. --out)
    */
-  public ChecksumManifest build(String folder, String root, List<String> exclude)
+  public ChecksumManifest build(String folder, String root, List<String> exclude, Listener listener)
       throws IOException, ManifestInvalidException {
     List<ObjectInfo> objects = new ArrayList<>();
     for (ObjectInfo object : store.list(folder)) {
@@ -61,6 +77,7 @@ public final class ManifestBuilder {
     if (objects.isEmpty()) {
       throw new ManifestInvalidException(store.describe(folder), "no files to list");
     }
+    listener.planned(objects.size(), objects.stream().mapToLong(ObjectInfo::size).sum());
     List<ManifestEntry> entries =
         BoundedPool.map(
             objects,
@@ -68,7 +85,8 @@ public final class ManifestBuilder {
             "manifest",
             (object, buffer) -> {
               try (InputStream in = store.open(object.name(), object.generation())) {
-                Sha256.Digest digest = Sha256.of(in, buffer, n -> {});
+                Sha256.Digest digest = Sha256.of(in, buffer, listener::hashed);
+                listener.fileDone();
                 return ManifestEntry.of(
                     object.name().substring(folder.length()), digest.hex(), digest.bytes());
               }

@@ -1,5 +1,6 @@
 package dev.scenegate.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
@@ -8,15 +9,13 @@ import java.util.List;
 /**
  * What evaluating one marker generation of a stage found: passed or failed, the reason, the
  * manifest or report it rests on, and (for checksum failures) the per-file diff. Computed outside
- * the state's compare-and-set loop and kept in the state, so a conflict never re-hashes anything.
- *
- * <p>{@code kind}: {@code checksum} (a manifest was verified), {@code gate} (a quality gate), or
- * {@code none} (a stage with nothing to check beyond its prerequisite).
+ * the state's compare-and-set loop and kept in the state ({@code outcome}), so a conflict never
+ * re-hashes anything.
  */
-public record Evaluation(
+record Evaluation(
     MarkerRef marker,
     boolean passed,
-    String kind,
+    Kind kind,
     String reason,
     String path,
     ObjectNode details,
@@ -26,9 +25,15 @@ public record Evaluation(
   /** Failures kept in the state and an alert; the total is always recorded. */
   public static final int MAX_FAILURES = 200;
 
-  public static final String CHECKSUM = "checksum";
-  public static final String GATE = "gate";
-  public static final String NONE = "none";
+  /** What was checked: a manifest was verified, a quality gate ran, or nothing. */
+  public enum Kind {
+    @JsonProperty("checksum")
+    CHECKSUM,
+    @JsonProperty("gate")
+    GATE,
+    @JsonProperty("none")
+    NONE
+  }
 
   public Evaluation {
     failures = failures == null ? List.of() : List.copyOf(failures);
@@ -37,18 +42,23 @@ public record Evaluation(
     }
   }
 
-  public static Evaluation pass(MarkerRef marker, String kind, String path, ObjectNode details) {
+  public static Evaluation pass(MarkerRef marker, Kind kind, String path, ObjectNode details) {
     return new Evaluation(marker, true, kind, "passed", path, details, List.of(), 0);
   }
 
   public static Evaluation fail(
       MarkerRef marker,
-      String kind,
+      Kind kind,
       String reason,
       String path,
       ObjectNode details,
       List<ChecksumAlert.Failure> failures,
       int failuresTotal) {
     return new Evaluation(marker, false, kind, reason, path, details, failures, failuresTotal);
+  }
+
+  /** The key naming {@link #path()} in events and {@code .failed}: a manifest or a report. */
+  String pathKey() {
+    return kind == Kind.CHECKSUM ? "manifest" : "report";
   }
 }

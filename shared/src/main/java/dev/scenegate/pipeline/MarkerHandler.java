@@ -1,37 +1,30 @@
 package dev.scenegate.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.scenegate.events.EventJson;
 import dev.scenegate.events.EventPublisher;
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.quality.QualityGates;
-import dev.scenegate.storage.ObjectInfo;
+import dev.scenegate.retry.Backoff;
+import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.storage.ObjectStore;
-import dev.scenegate.storage.Precondition;
-import dev.scenegate.storage.PreconditionFailedException;
 import dev.scenegate.storage.TransientStorageException;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Turns one finalized object into stage progress: routes it (no storage call for non-markers),
- * evaluates what the marker vouches for outside the compare-and-set loop, applies the result to the
- * scene's state with a generation precondition (retried on conflict), then carries out the outbox:
- * {@code .failed} writes and clears, stage events and alerts, each removed from the state once
- * confirmed.
+ * Turns one finalized object into stage progress: routes it ({@link MarkerRoute}; no storage call
+ * for non-markers), reads the scene's state ({@link SceneStateStore}) and config, asks the {@link
+ * SceneMachine} what the trigger decides, evaluates what it needs ({@link StageEvaluator}) outside
+ * the compare-and-set loop, records the new state with its effects in the {@link Outbox} in one
+ * generation-preconditioned write (retried on conflict), then carries the outbox out.
  *
  * <p>Transient faults (storage errors, publish failures, conflicts beyond the budget) are thrown so
  * the platform retries; bad input has already become a failed stage by then.
@@ -40,7 +33,7 @@ public final class MarkerHandler {
   private static final JsonLog LOG = JsonLog.get(MarkerHandler.class);
 
   /** How a delivery ended. */
-  public enum Outcome {
+  public enum DeliveryOutcome {
     /** Not a marker: nothing read, nothing written. */
     DISMISSED,
     /** A new trigger: the state was updated (possibly without a status change). */
@@ -49,17 +42,22 @@ public final class MarkerHandler {
     DUPLICATE
   }
 
-  public record Result(Outcome outcome, String sceneId, List<SceneMachine.Change> changes) {
+  public record Result(DeliveryOutcome outcome, String sceneId, List<SceneMachine.Change> changes) {
     static Result dismissed() {
-      return new Result(Outcome.DISMISSED, null, List.of());
+      return new Result(DeliveryOutcome.DISMISSED, null, List.of());
     }
   }
 
+  /** How long a duplicate waits for another delivery to confirm what it holds: about 0.6 s. */
+  private static final Backoff HOLDER_WAIT =
+      Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(500)).withMaxAttempts(8);
+
   private final Function<String, ObjectStore> stores;
-  private final EventPublisher publisher;
   private final MeterRegistry meters;
+  private final PipelineMetrics metrics;
   private final MarkerConfig config;
   private final Clock clock;
+  private final Outbox outbox;
 
   /**
    * @param stores the store of each bucket (the data bucket of an event, and the state bucket)
@@ -71,10 +69,11 @@ public final class MarkerHandler {
       MarkerConfig config,
       Clock clock) {
     this.stores = stores;
-    this.publisher = publisher;
     this.meters = meters;
+    this.metrics = new PipelineMetrics(meters);
     this.config = config;
     this.clock = clock;
+    this.outbox = new Outbox(stores, publisher, metrics);
   }
 
   /** For a single store acting as both data and state bucket (local mode, tests). */
@@ -94,7 +93,8 @@ public final class MarkerHandler {
   /** The state store used for scenes of {@code bucket}. */
   public SceneStateStore stateStore(String bucket) {
     String stateBucket = config.stateBucket() == null ? bucket : config.stateBucket();
-    return new SceneStateStore(stores.apply(stateBucket), config.statePrefix());
+    return new SceneStateStore(
+        stores.apply(stateBucket), config.statePrefix(), config.conflictRetries());
   }
 
   public Result handle(Trigger trigger) throws IOException {
@@ -109,7 +109,7 @@ public final class MarkerHandler {
     }
     try {
       Result result = process(trigger, route.get());
-      countEvent(result.outcome().name().toLowerCase(java.util.Locale.ROOT));
+      countEvent(result.outcome().name().toLowerCase(Locale.ROOT));
       return result;
     } catch (IOException | RuntimeException e) {
       countEvent("failed");
@@ -130,59 +130,102 @@ public final class MarkerHandler {
 
   private Result process(Trigger trigger, MarkerRoute route) throws IOException {
     String sceneId = route.sceneId();
+    Outbox.Claim claim = new Outbox.Claim(UUID.randomUUID().toString(), clock.instant());
     SceneStateStore states = stateStore(trigger.bucket());
     ObjectStore data = stores.apply(trigger.bucket());
-    SceneStateStore.Loaded loaded = states.load(sceneId, trigger.bucket());
-    if (loaded.state().processed().contains(trigger.key())) {
-      return duplicate(trigger, route, states, loaded);
-    }
     StageEvaluator evaluator =
         new StageEvaluator(
-            data, new QualityGates(data, config.thresholds()), config.verifyThreads(), meters);
-    SceneConfig sceneConfig = evaluator.readConfig(sceneId, loaded.state().config());
+            data, new QualityGates(data, config.thresholds()), config.verifyThreads(), metrics);
+    // Kept across lost races: a conflict never re-reads the config or re-hashes anything.
     Map<SceneMachine.Need, Evaluation> evaluations = new HashMap<>();
-    int conflicts = 0;
-    while (true) {
-      SceneMachine.Step step =
-          SceneMachine.apply(
-              loaded.state(), trigger, route, sceneConfig, evaluations, clock.instant());
-      if (step instanceof SceneMachine.Duplicate) {
-        return duplicate(trigger, route, states, loaded);
-      }
-      if (step instanceof SceneMachine.Needs needs) {
-        for (SceneMachine.Need need : needs.needs()) {
-          LOG.info(
-              "evaluating",
-              "scene_id",
-              sceneId,
-              "stage",
-              need.stage().wireName(),
-              "object",
-              need.marker().object(),
-              "generation",
-              Long.toString(need.marker().generation()));
-          evaluations.put(need, evaluator.evaluate(sceneId, need.stage(), need.marker()));
-        }
-        loaded = states.load(sceneId, trigger.bucket());
-        continue;
-      }
-      SceneMachine.Applied applied = (SceneMachine.Applied) step;
-      long written;
-      try {
-        written = states.write(loaded.state(), loaded.generation());
-      } catch (PreconditionFailedException e) {
-        conflicts = conflict(sceneId, conflicts);
-        loaded = states.load(sceneId, trigger.bucket());
-        continue;
-      }
-      record(trigger, route, applied);
-      flush(states, new SceneStateStore.Loaded(loaded.state(), written));
-      return new Result(Outcome.PROCESSED, sceneId, applied.changes());
+    SceneConfig[] sceneConfig = {null};
+    SceneStateStore.Updated<Decided> updated =
+        states.update(
+            sceneId,
+            trigger.bucket(),
+            metrics::conflict,
+            current -> {
+              if (current.state().hasProcessed(trigger.key())) {
+                return new SceneStateStore.Decision<>(null, new Decided(current, null));
+              }
+              if (sceneConfig[0] == null) {
+                sceneConfig[0] = evaluator.readConfig(sceneId, current.state().config());
+              }
+              while (true) {
+                SceneMachine.Step step =
+                    SceneMachine.apply(
+                        current.state(),
+                        trigger,
+                        route,
+                        sceneConfig[0],
+                        evaluations,
+                        clock.instant());
+                if (step instanceof SceneMachine.Applied applied) {
+                  SceneState next = Outbox.recorded(applied.state(), applied.effects(), claim);
+                  return new SceneStateStore.Decision<>(next, new Decided(current, applied, next));
+                }
+                if (step instanceof SceneMachine.Needs needs) {
+                  evaluate(evaluator, sceneId, needs, evaluations);
+                  continue; // the machine changed nothing: apply again to the same state
+                }
+                return new SceneStateStore.Decision<>(null, new Decided(current, null));
+              }
+            });
+    Decided decided = updated.result();
+    if (decided.applied() == null) {
+      return duplicate(trigger, route, states, decided.read(), claim.delivery());
+    }
+    record(trigger, route, decided.applied());
+    SceneState written = decided.written();
+    outbox.flush(states, new SceneStateStore.Loaded(written, updated.written()), claim);
+    return new Result(DeliveryOutcome.PROCESSED, sceneId, decided.applied().changes());
+  }
+
+  /**
+   * What the state update decided: the state read (for a duplicate, with the entries it claimed),
+   * what the trigger applied (null: a duplicate), and the state written.
+   */
+  private record Decided(
+      SceneStateStore.Loaded read, SceneMachine.Applied applied, SceneState written) {
+    Decided(SceneStateStore.Loaded read, SceneMachine.Applied applied) {
+      this(read, applied, null);
     }
   }
 
+  private static void evaluate(
+      StageEvaluator evaluator,
+      String sceneId,
+      SceneMachine.Needs needs,
+      Map<SceneMachine.Need, Evaluation> evaluations)
+      throws IOException {
+    for (SceneMachine.Need need : needs.needs()) {
+      LOG.info(
+          "evaluating",
+          "scene_id",
+          sceneId,
+          "stage",
+          need.stage().wireName(),
+          "object",
+          need.marker().object(),
+          "generation",
+          Long.toString(need.marker().generation()));
+      evaluations.put(need, evaluator.evaluate(sceneId, need.stage(), need.marker()));
+    }
+  }
+
+  /**
+   * A trigger processed before: carries out the outbox entries nobody holds (claimed in a
+   * compare-and-set first). Entries another live delivery holds are its to publish; this delivery
+   * waits a little for them to be confirmed (or let go, or their lease to run out), and fails
+   * transiently if they are still held, so the platform retries it: it may be the redelivery of the
+   * delivery that crashed holding them, and then it is the one to publish them.
+   */
   private Result duplicate(
-      Trigger trigger, MarkerRoute route, SceneStateStore states, SceneStateStore.Loaded loaded)
+      Trigger trigger,
+      MarkerRoute route,
+      SceneStateStore states,
+      SceneStateStore.Loaded read,
+      String delivery)
       throws IOException {
     LOG.info(
         "trigger already processed",
@@ -195,45 +238,44 @@ public final class MarkerHandler {
         "generation",
         Long.toString(trigger.generation()),
         "pending_outbox",
-        loaded.state().outbox().size());
-    flush(states, loaded);
-    return new Result(Outcome.DUPLICATE, route.sceneId(), List.of());
-  }
-
-  private int conflict(String sceneId, int conflicts) throws IOException {
-    Counter.builder("scenegate.state.conflicts")
-        .description("State writes that lost a compare-and-set race and were retried")
-        .register(meters)
-        .increment();
-    int next = conflicts + 1;
-    if (next >= config.conflictRetries()) {
-      throw new TransientStorageException(
-          "scene "
-              + sceneId
-              + ": state write lost "
-              + next
-              + " compare-and-set races in a row; giving up for now");
+        read.state().outbox().size());
+    for (int attempt = 1; ; attempt++) {
+      Outbox.Claim claim = new Outbox.Claim(delivery, clock.instant());
+      SceneStateStore.Updated<SceneState> claimed =
+          states.update(
+              route.sceneId(),
+              trigger.bucket(),
+              metrics::conflict,
+              current -> {
+                SceneState next = Outbox.recorded(current.state(), List.of(), claim);
+                return new SceneStateStore.Decision<>(
+                    next.equals(current.state()) ? null : next, next);
+              });
+      if (claimed.written() != 0) {
+        outbox.flush(
+            states, new SceneStateStore.Loaded(claimed.result(), claimed.written()), claim);
+      }
+      long held = Outbox.heldByOthers(claimed.result(), claim);
+      if (held == 0) {
+        return new Result(DeliveryOutcome.DUPLICATE, route.sceneId(), List.of());
+      }
+      if (!HOLDER_WAIT.allows(attempt + 1)) {
+        throw new TransientStorageException(
+            "scene "
+                + route.sceneId()
+                + ": "
+                + held
+                + " outbox entries are held by another delivery; retry once it confirmed them or"
+                + " its lease ran out");
+      }
+      HOLDER_WAIT.pauseAfter(attempt);
     }
-    // Jittered exponential backoff so racing writers spread out instead of colliding again.
-    long ceiling = Math.min(1000, 5L << Math.min(next, 8));
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(1, ceiling + 1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while backing off");
-    }
-    return next;
   }
 
   private void record(Trigger trigger, MarkerRoute route, SceneMachine.Applied applied) {
     for (SceneMachine.Change change : applied.changes()) {
       String stage = change.stage() == null ? SceneMachine.E2E : change.stage().wireName();
-      Counter.builder("scenegate.stage.transitions")
-          .description("Stage status changes, by stage and new status")
-          .tag("stage", stage)
-          .tag("status", change.to())
-          .register(meters)
-          .increment();
+      metrics.transition(stage, change.to());
       LOG.info(
           "stage transition",
           "scene_id",
@@ -253,144 +295,7 @@ public final class MarkerHandler {
           "event_id",
           change.eventId());
     }
-    for (String kind : applied.alertKinds()) {
-      Counter.builder("scenegate.alerts")
-          .description("Alerts raised, by kind")
-          .tag("kind", kind)
-          .register(meters)
-          .increment();
-    }
-  }
-
-  // ---- outbox ----
-
-  /**
-   * Carries out the pending outbox entries in order (a failure stops there, so per-scene order
-   * holds), then removes the confirmed ones from the state. A failure is rethrown after the
-   * confirmed entries were removed, so a retry repeats only what was not confirmed.
-   */
-  private void flush(SceneStateStore states, SceneStateStore.Loaded loaded) throws IOException {
-    List<OutboxEntry> pending = List.copyOf(loaded.state().outbox());
-    if (pending.isEmpty()) {
-      return;
-    }
-    String sceneId = loaded.state().sceneId();
-    ObjectStore data = stores.apply(loaded.state().bucket());
-    Set<String> done = new HashSet<>();
-    IOException failure = null;
-    for (OutboxEntry entry : pending) {
-      try {
-        perform(data, entry);
-        done.add(entry.id());
-      } catch (IOException | RuntimeException e) {
-        failure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-        LOG.warn(
-            "outbox entry not carried out; will retry",
-            "scene_id",
-            sceneId,
-            "outbox_id",
-            entry.id(),
-            "kind",
-            entry.kind().name(),
-            "error",
-            String.valueOf(e.getMessage()));
-        break;
-      }
-    }
-    try {
-      markDone(states, loaded, done);
-    } catch (IOException e) {
-      if (failure == null) {
-        throw e;
-      }
-      failure.addSuppressed(e);
-    }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
-  private void perform(ObjectStore data, OutboxEntry entry) throws IOException {
-    switch (entry.kind()) {
-      case PUBLISH -> {
-        publisher.publish(entry.message());
-        Counter.builder("scenegate.events.published")
-            .description("Messages confirmed by the publisher, by topic")
-            .tag("topic", entry.topic().defaultName())
-            .register(meters)
-            .increment();
-      }
-      case WRITE_FAILED ->
-          data.write(
-              entry.object(),
-              entry.data().toPrettyString().getBytes(StandardCharsets.UTF_8),
-              "application/json",
-              Map.of("scenegate", "failed-marker"),
-              Precondition.none());
-      case CLEAR_FAILED -> clearFailed(data, entry);
-    }
-  }
-
-  /**
-   * Removes {@code .failed} after remediation, unless it now speaks for another stage (the two
-   * geniesim stages share a folder) — that one is left alone.
-   */
-  private static void clearFailed(ObjectStore data, OutboxEntry entry) throws IOException {
-    for (int attempt = 0; attempt < 5; attempt++) {
-      Optional<ObjectInfo> info = data.stat(entry.object());
-      if (info.isEmpty()) {
-        return;
-      }
-      String stage = null;
-      try {
-        JsonNode node =
-            EventJson.MAPPER.readTree(
-                data.readSmall(entry.object(), info.get().generation(), 1024 * 1024));
-        stage = node.path("stage").asText(null);
-      } catch (NoSuchFileException e) {
-        continue;
-      } catch (IOException e) {
-        if (e instanceof TransientStorageException) {
-          throw e;
-        }
-        // Unreadable: not one of ours to keep; clearing it is what the stage's pass means.
-      }
-      if (stage != null && !stage.equals(entry.stage())) {
-        return;
-      }
-      try {
-        data.delete(entry.object(), info.get().generation());
-        return;
-      } catch (PreconditionFailedException | NoSuchFileException e) {
-        // Rewritten meanwhile: look again.
-      }
-    }
-    throw new TransientStorageException("could not clear " + entry.object() + " (kept changing)");
-  }
-
-  private void markDone(SceneStateStore states, SceneStateStore.Loaded loaded, Set<String> done)
-      throws IOException {
-    if (done.isEmpty()) {
-      return;
-    }
-    String sceneId = loaded.state().sceneId();
-    int conflicts = 0;
-    SceneStateStore.Loaded current = loaded;
-    while (true) {
-      List<OutboxEntry> outbox = current.state().outbox();
-      int before = outbox.size();
-      outbox.removeIf(entry -> done.contains(entry.id()));
-      if (outbox.size() == before) {
-        return; // someone else confirmed them meanwhile
-      }
-      try {
-        states.write(current.state(), current.generation());
-        return;
-      } catch (PreconditionFailedException e) {
-        conflicts = conflict(sceneId, conflicts);
-        current = states.load(sceneId, loaded.state().bucket());
-      }
-    }
+    applied.alertKinds().forEach(metrics::alert);
   }
 
   /**
@@ -399,10 +304,6 @@ public final class MarkerHandler {
    * here too, so the meter is defined once.
    */
   public void countEvent(String outcome) {
-    Counter.builder("scenegate.marker.events")
-        .description("Object events handled by the marker function, by outcome")
-        .tag("outcome", outcome)
-        .register(meters)
-        .increment();
+    metrics.event(outcome);
   }
 }

@@ -1,7 +1,13 @@
 package dev.scenegate.pipeline;
 
-/** One object generation inside a bucket the state already names: a stage's trigger. */
-public record MarkerRef(String object, long generation) {
+import com.fasterxml.jackson.annotation.JsonFormat;
+
+/**
+ * One object generation inside a bucket the state already names: a stage's trigger. The generation
+ * is written as a string (GCS generations exceed what JSON readers keep exact).
+ */
+public record MarkerRef(
+    String object, @JsonFormat(shape = JsonFormat.Shape.STRING) long generation) {
   public static MarkerRef of(String object, long generation) {
     return new MarkerRef(object, generation);
   }

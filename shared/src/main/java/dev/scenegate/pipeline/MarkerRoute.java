@@ -11,7 +11,7 @@ import java.util.Optional;
  * string work, so everything that is not a marker (assets, reports, scenegate's own {@code .failed}
  * and {@code _scenegate/} writes, invalid scene ids) is dismissed without a single storage call.
  */
-public record MarkerRoute(String sceneId, Stage stage, String object, boolean submitted) {
+public record MarkerRoute(String sceneId, Stage stage, String object, String relativeMarker) {
 
   private static final String SCENES = SceneIds.SCENES_FOLDER;
   private static final Map<String, Stage> BY_MARKER = new HashMap<>();
@@ -22,6 +22,11 @@ public record MarkerRoute(String sceneId, Stage stage, String object, boolean su
         BY_MARKER.put(marker, stage);
       }
     }
+  }
+
+  /** Only says the stage is running (a Genie Sim job was submitted). */
+  public boolean submitted() {
+    return stage.isRunningMarker(relativeMarker);
   }
 
   /** The route of {@code objectName}, or empty when it is not a marker of a valid scene. */
@@ -39,7 +44,6 @@ public record MarkerRoute(String sceneId, Stage stage, String object, boolean su
     if (stage == null || !SceneIds.isValid(sceneId)) {
       return Optional.empty();
     }
-    return Optional.of(
-        new MarkerRoute(sceneId, stage, objectName, relative.equals(Stage.GENIESIM_SUBMITTED)));
+    return Optional.of(new MarkerRoute(sceneId, stage, objectName, relative));
   }
 }

@@ -4,26 +4,28 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.StageEvent;
+import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.scene.Stage;
-import dev.scenegate.verify.Sha256;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The per-scene state machine, as a pure function of a state, one trigger and facts gathered
- * beforehand (the scene config and marker evaluations). It does no I/O: when it needs an evaluation
- * it does not have, it says so ({@link Needs}) and the caller evaluates outside the compare-and-set
- * loop and calls again.
+ * The per-scene state machine: a pure decision over a state, one trigger and facts gathered
+ * beforehand (the scene config and marker evaluations). It does no I/O and changes nothing it is
+ * given: it either {@link Needs needs} an evaluation (the caller evaluates outside the
+ * compare-and-set loop and calls again with the same state), or returns the {@link Applied new
+ * state} with the {@link Effect effects} to carry out.
  *
  * <p>Every stage's status is recomputed from what the state knows (newest generation of each
- * marker, prerequisite statuses, the evaluation of the deciding marker), in topological order, so
- * the final state depends only on the set of triggers delivered, never on their order.
+ * marker, prerequisite statuses, the evaluation of the deciding marker) in {@link Stage}'s order,
+ * by {@link Stage}'s rule, so the final state depends only on the set of triggers delivered, never
+ * on their order.
  */
 public final class SceneMachine {
 
@@ -46,17 +48,26 @@ public final class SceneMachine {
   /** Evaluate these (outside the CAS loop) and call again. */
   public record Needs(List<Need> needs) implements Step {}
 
-  /** The state was updated in place; {@code changes} lists the transitions, verdict last. */
-  public record Applied(List<Change> changes, List<String> alertKinds) implements Step {}
+  /**
+   * The state after the trigger; {@code changes} lists the transitions (verdict last), {@code
+   * effects} what to record in the outbox and carry out.
+   */
+  public record Applied(SceneState state, List<Change> changes, List<Effect> effects)
+      implements Step {
+    /** The kinds of the alerts raised. */
+    public List<String> alertKinds() {
+      return effects.stream()
+          .filter(e -> e instanceof Effect.RaiseAlert)
+          .map(e -> ((Effect.RaiseAlert) e).alert().kind())
+          .toList();
+    }
+  }
 
   /** What a stage should be now. */
   private record Target(
       StageStatus status, MarkerRef trigger, Evaluation evaluation, ObjectNode details) {}
 
-  /**
-   * Applies {@code trigger} (a marker of {@code route}) to {@code state}, in place when it returns
-   * {@link Applied}. On {@link Needs} or {@link Duplicate} the caller must discard {@code state}.
-   */
+  /** Applies {@code trigger} (a marker of {@code route}) to {@code state}. */
   public static Step apply(
       SceneState state,
       Trigger trigger,
@@ -64,22 +75,23 @@ public final class SceneMachine {
       SceneConfig config,
       Map<Need, Evaluation> evaluations,
       Instant now) {
-    if (state.processed().contains(trigger.key())) {
+    if (state.hasProcessed(trigger.key())) {
       return new Duplicate();
     }
-    if (state.bucket == null) {
-      state.bucket = trigger.bucket();
+    String bucket = state.bucket() == null ? trigger.bucket() : state.bucket();
+    SceneConfig sceneConfig = config != null ? config : state.config();
+    Map<Stage, StageRecord> records = new EnumMap<>(Stage.class);
+    for (Stage stage : Stage.values()) {
+      records.put(stage, state.stage(stage));
     }
-    state.stage(route.stage()).markers.merge(trigger.object(), trigger.generation(), Math::max);
-    state.markProcessed(trigger.key());
-    if (config != null) {
-      state.config = config;
-    }
+    records.compute(route.stage(), (s, r) -> r.withMarker(trigger.object(), trigger.generation()));
 
     Map<Stage, Target> targets = new EnumMap<>(Stage.class);
     Set<Need> needs = new LinkedHashSet<>();
     for (Stage stage : Stage.values()) {
-      Target target = target(stage, state, targets, evaluations, needs);
+      Target target =
+          target(
+              stage, state.sceneId(), records.get(stage), sceneConfig, targets, evaluations, needs);
       if (target != null) {
         targets.put(stage, target);
       }
@@ -91,117 +103,173 @@ public final class SceneMachine {
     String at = now.toString();
     String cause = trigger.key();
     List<Change> changes = new ArrayList<>();
-    List<String> alerts = new ArrayList<>();
+    List<Effect> effects = new ArrayList<>();
     for (Stage stage : Stage.values()) {
       Target target = targets.get(stage);
-      StageRecord record = state.stage(stage);
+      StageRecord record = records.get(stage);
       if (target.evaluation() != null) {
-        record.outcome = target.evaluation();
+        record = record.withOutcome(target.evaluation());
       }
-      boolean same =
-          record.status == target.status() && equalsRef(record.trigger, target.trigger());
-      if (same) {
+      if (record.status() == target.status() && equalsRef(record.trigger(), target.trigger())) {
+        if (stage == route.stage() && lateRunningMarker(stage, route, record)) {
+          // DESIGN (Genie Sim export): kept in the history, changes no status, publishes nothing.
+          record =
+              record.noted(
+                  new Transition(
+                      record.status().wireName(),
+                      record.status().wireName(),
+                      MarkerRef.of(trigger.object(), trigger.generation()),
+                      cause,
+                      at,
+                      route.relativeMarker()
+                          + " after a decided "
+                          + record
+                              .trigger()
+                              .object()
+                              .substring(record.trigger().object().lastIndexOf('/') + 1)
+                          + ": kept in the history, changes no status"));
+        }
+        records.put(stage, record);
         continue;
       }
-      StageStatus from = record.status;
-      record.status = target.status();
-      record.trigger = target.trigger();
-      record.details = target.details();
-      record.updatedAt = at;
+      StageStatus from = record.status();
+      StageStatus to = target.status();
       String reason = target.details().path("reason").asText(null);
-      record.addHistory(
-          new Transition(
-              from.wireName(), target.status().wireName(), target.trigger(), cause, at, reason));
-      String eventId = null;
-      if (from == StageStatus.FAILED && target.status() != StageStatus.FAILED) {
+      record =
+          record.moved(
+              to,
+              target.trigger(),
+              target.details(),
+              at,
+              new Transition(from.wireName(), to.wireName(), target.trigger(), cause, at, reason));
+      records.put(stage, record);
+      // DESIGN (event ids): publish what changes a status or decides a stage (a marker generation
+      // evaluated to passed or failed, also when the status stays); a stage that only moves to a
+      // newer marker without either (waiting -> waiting) publishes nothing.
+      boolean decides = to.decided() && target.evaluation() != null;
+      if (from == to && !decides) {
+        continue;
+      }
+      String failedObject = stage.failedMarker(state.sceneId());
+      if (from == StageStatus.FAILED && to != StageStatus.FAILED) {
         // Remediated (or re-opened): the .failed marker no longer tells the truth.
-        state.addOutbox(
-            OutboxEntry.clearFailed(
-                id("clear", state, target.trigger(), stage.wireName(), target.status().wireName()),
-                stage.failedMarker(state.sceneId()),
+        effects.add(
+            new Effect.ClearFailed(
+                StagePayloads.effectId(
+                    "clear", bucket, target.trigger(), stage.wireName(), to.wireName()),
+                failedObject,
                 stage.wireName()));
       }
-      if (target.status() == StageStatus.FAILED) {
-        state.addOutbox(
-            OutboxEntry.writeFailed(
-                id("failed", state, target.trigger(), stage.wireName(), "failed"),
-                stage.failedMarker(state.sceneId()),
+      if (to == StageStatus.FAILED) {
+        effects.add(
+            new Effect.WriteFailed(
+                StagePayloads.effectId(
+                    "failed", bucket, target.trigger(), stage.wireName(), "failed"),
+                failedObject,
                 stage.wireName(),
-                failedMarker(state, stage, target, at)));
+                StagePayloads.failedMarker(
+                    state.sceneId(),
+                    stage,
+                    target.evaluation(),
+                    target.details(),
+                    target.trigger(),
+                    at)));
       }
-      if (target.status() != StageStatus.PENDING) {
-        eventId =
-            eventId(state.bucket, target.trigger(), stage.wireName(), target.status().wireName());
-        StageEvent event =
-            new StageEvent(
+      String eventId = null;
+      if (to != StageStatus.PENDING) {
+        eventId = eventId(cause, stage.wireName(), to.wireName());
+        effects.add(
+            new Effect.PublishEvent(
                 eventId,
-                state.sceneId(),
-                stage.wireName(),
-                target.status().wireName(),
-                from.wireName(),
-                state.bucket,
-                target.trigger() == null ? null : target.trigger().object(),
-                target.trigger() == null ? null : Long.toString(target.trigger().generation()),
-                at,
-                target.details().deepCopy());
-        addPublish(state, eventId, event.toMessage(), event.toJson());
+                new StageEvent(
+                    eventId,
+                    state.sceneId(),
+                    stage.wireName(),
+                    to.wireName(),
+                    from.wireName(),
+                    bucket,
+                    target.trigger() == null ? null : target.trigger().object(),
+                    target.trigger() == null ? null : Long.toString(target.trigger().generation()),
+                    at,
+                    target.details().deepCopy())));
       }
-      if (target.status() == StageStatus.FAILED && target.evaluation() != null) {
-        ChecksumAlert alert = alert(state, stage, target, eventId, at);
-        addPublish(state, alert.alertId(), alert.toMessage(), alert.toJson());
-        alerts.add(alert.kind());
+      if (to == StageStatus.FAILED && target.evaluation() != null) {
+        ChecksumAlert alert =
+            StagePayloads.alert(
+                state.sceneId(), bucket, stage, target.evaluation(), target.trigger(), eventId, at);
+        effects.add(new Effect.RaiseAlert(alert.alertId(), alert));
       }
-      changes.add(
-          new Change(
-              stage, from.wireName(), target.status().wireName(), target.trigger(), eventId));
+      changes.add(new Change(stage, from.wireName(), to.wireName(), target.trigger(), eventId));
     }
 
-    Verdict verdict = verdict(state);
-    if (verdict != state.verdict) {
-      Verdict from = state.verdict;
+    Map<String, StageRecord> stages = new LinkedHashMap<>();
+    records.forEach((stage, record) -> stages.put(stage.wireName(), record));
+    E2eRecord e2e = state.e2e();
+    Verdict verdict = verdict(records);
+    if (verdict != e2e.verdict()) {
+      Verdict from = e2e.verdict();
       MarkerRef ref = MarkerRef.of(trigger.object(), trigger.generation());
-      state.verdict = verdict;
-      state.verdictTrigger = ref;
-      state.verdictBucket = trigger.bucket();
-      state.verdictUpdatedAt = at;
-      state.addE2eHistory(
-          new Transition(from.wireName(), verdict.wireName(), ref, cause, at, null));
+      e2e =
+          e2e.moved(
+              verdict,
+              trigger.bucket(),
+              ref,
+              at,
+              new Transition(from.wireName(), verdict.wireName(), ref, cause, at, null));
       String eventId = null;
       if (verdict != Verdict.PENDING) {
-        eventId = eventId(trigger.bucket(), ref, E2E, verdict.wireName());
+        eventId = eventId(cause, E2E, verdict.wireName());
         ObjectNode details = EventJson.MAPPER.createObjectNode();
-        ObjectNode stages = details.putObject("stages");
-        for (Stage stage : Stage.values()) {
-          stages.put(stage.wireName(), state.stage(stage).status.wireName());
-        }
-        StageEvent event =
-            new StageEvent(
+        ObjectNode statuses = details.putObject("stages");
+        records.forEach(
+            (stage, record) -> statuses.put(stage.wireName(), record.status().wireName()));
+        effects.add(
+            new Effect.PublishEvent(
                 eventId,
-                state.sceneId(),
-                E2E,
-                verdict.wireName(),
-                from.wireName(),
-                trigger.bucket(),
-                trigger.object(),
-                Long.toString(trigger.generation()),
-                at,
-                details);
-        addPublish(state, eventId, event.toMessage(), event.toJson());
+                new StageEvent(
+                    eventId,
+                    state.sceneId(),
+                    E2E,
+                    verdict.wireName(),
+                    from.wireName(),
+                    trigger.bucket(),
+                    trigger.object(),
+                    Long.toString(trigger.generation()),
+                    at,
+                    details)));
       }
       changes.add(new Change(null, from.wireName(), verdict.wireName(), ref, eventId));
     }
-    state.updatedAt = at;
-    return new Applied(changes, alerts);
+    SceneState next =
+        new SceneState(
+            state.schemaVersion(),
+            state.sceneId(),
+            bucket,
+            at,
+            sceneConfig,
+            e2e,
+            stages,
+            SceneState.markProcessed(state.processed(), trigger.key()),
+            state.outbox());
+    return new Applied(next, List.copyOf(changes), List.copyOf(effects));
   }
 
   /**
    * {@code passed} when every stage passed or was skipped, {@code failed} as soon as one failed.
    */
   public static Verdict verdict(SceneState state) {
+    Map<Stage, StageRecord> records = new EnumMap<>(Stage.class);
+    for (Stage stage : Stage.values()) {
+      records.put(stage, state.stage(stage));
+    }
+    return verdict(records);
+  }
+
+  private static Verdict verdict(Map<Stage, StageRecord> records) {
     boolean allSatisfied = true;
     boolean allPending = true;
-    for (Stage stage : Stage.values()) {
-      StageStatus status = state.stage(stage).status;
+    for (StageRecord record : records.values()) {
+      StageStatus status = record.status();
       if (status == StageStatus.FAILED) {
         return Verdict.FAILED;
       }
@@ -214,21 +282,47 @@ public final class SceneMachine {
     return allPending ? Verdict.PENDING : Verdict.RUNNING;
   }
 
+  /** A running marker delivered after the stage's deciding marker decided it. */
+  private static boolean lateRunningMarker(Stage stage, MarkerRoute route, StageRecord record) {
+    return stage.isRunningMarker(route.relativeMarker())
+        && record.status().decided()
+        && record.trigger() != null
+        && !record.trigger().object().equals(route.object());
+  }
+
   /** Null when the target depends on an evaluation not yet available (recorded in needs). */
   private static Target target(
       Stage stage,
-      SceneState state,
+      String sceneId,
+      StageRecord record,
+      SceneConfig config,
       Map<Stage, Target> targets,
       Map<Need, Evaluation> evaluations,
       Set<Need> needs) {
-    StageRecord record = state.stage(stage);
-    SceneConfig config = state.config;
-    if (stage.geniesim() && config != null && !config.useGeniesim()) {
-      ObjectNode details = EventJson.MAPPER.createObjectNode();
-      details.put("reason", "use_geniesim is false in " + config.object());
-      return new Target(StageStatus.SKIPPED, config.ref(), null, details);
+    Target target = decide(stage, sceneId, record, config, targets, evaluations, needs);
+    if (target != null && stage.geniesim() && config != null && !config.valid()) {
+      // DESIGN: an invalid config is reported by the Genie Sim stages' events, which it keeps.
+      target.details().put("config_problem", config.object() + ": " + config.problem());
     }
-    MarkerRef marker = effectiveMarker(stage, record);
+    return target;
+  }
+
+  private static Target decide(
+      Stage stage,
+      String sceneId,
+      StageRecord record,
+      SceneConfig config,
+      Map<Stage, Target> targets,
+      Map<Need, Evaluation> evaluations,
+      Set<Need> needs) {
+    if (stage.skippedBy(config)) {
+      return new Target(
+          StageStatus.SKIPPED,
+          MarkerRef.of(config.object(), config.generation()),
+          null,
+          details("use_geniesim is false in " + config.object()));
+    }
+    MarkerRef marker = decidingMarker(stage, sceneId, record);
     if (marker == null) {
       return new Target(StageStatus.PENDING, null, null, EventJson.MAPPER.createObjectNode());
     }
@@ -239,31 +333,33 @@ public final class SceneMachine {
         return null; // the prerequisite itself waits for an evaluation
       }
       if (!before.status().satisfies()) {
-        ObjectNode details = EventJson.MAPPER.createObjectNode();
-        details.put("reason", "waiting for " + prerequisite.wireName());
+        ObjectNode details = details("waiting for " + prerequisite.wireName());
         details.put("waiting_for", prerequisite.wireName());
         details.put("prerequisite_status", before.status().wireName());
         return new Target(StageStatus.WAITING, marker, null, details);
       }
     }
-    if (marker.object().equals(stage.markerObject(state.sceneId(), Stage.GENIESIM_SUBMITTED))) {
-      ObjectNode details = EventJson.MAPPER.createObjectNode();
-      details.put("reason", "Genie Sim job submitted");
-      return new Target(StageStatus.RUNNING, marker, null, details);
+    if (stage
+        .runningMarker()
+        .map(m -> stage.markerObject(sceneId, m))
+        .orElse("")
+        .equals(marker.object())) {
+      return new Target(StageStatus.RUNNING, marker, null, details("Genie Sim job submitted"));
     }
-    if (stage == Stage.DWM) {
-      // Nothing to check beyond its prerequisite (DESIGN).
-      ObjectNode details = EventJson.MAPPER.createObjectNode();
-      details.put("reason", "prerequisite " + Stage.REGEN3D.wireName() + " passed");
+    if (stage.check().kind() == Stage.Check.Kind.NOTHING) {
       return new Target(
           StageStatus.PASSED,
           marker,
-          Evaluation.pass(marker, Evaluation.NONE, null, null),
-          details);
+          Evaluation.pass(marker, Evaluation.Kind.NONE, null, null),
+          details(
+              stage
+                  .prerequisite()
+                  .map(p -> "prerequisite " + p.wireName() + " passed")
+                  .orElse("passed")));
     }
     Evaluation evaluation =
-        record.outcome != null && marker.equals(record.outcome.marker())
-            ? record.outcome
+        record.outcome() != null && marker.equals(record.outcome().marker())
+            ? record.outcome()
             : evaluations.get(new Need(stage, marker));
     if (evaluation == null) {
       needs.add(new Need(stage, marker));
@@ -272,113 +368,35 @@ public final class SceneMachine {
     ObjectNode details = evaluation.details().deepCopy();
     details.put("reason", evaluation.reason());
     if (evaluation.path() != null) {
-      details.put(
-          evaluation.kind().equals(Evaluation.CHECKSUM) ? "manifest" : "report", evaluation.path());
+      details.put(evaluation.pathKey(), evaluation.path());
     }
     return new Target(
         evaluation.passed() ? StageStatus.PASSED : StageStatus.FAILED, marker, evaluation, details);
   }
 
+  private static ObjectNode details(String reason) {
+    ObjectNode details = EventJson.MAPPER.createObjectNode();
+    details.put("reason", reason);
+    return details;
+  }
+
   /**
-   * The marker that decides a stage: the newest generation of its marker. For geniesim_export the
-   * {@code .geniesim_complete} decides unless a newer {@code .geniesim_submitted} says a new run
-   * started, so a late (older) submitted marker never regresses a decided stage.
+   * The marker that decides a stage (see {@link Stage#decidingObject}), at its newest generation.
    */
-  static MarkerRef effectiveMarker(Stage stage, StageRecord record) {
-    MarkerRef best = null;
-    for (Map.Entry<String, Long> e : record.markers.entrySet()) {
-      boolean better =
-          best == null
-              || e.getValue() > best.generation()
-              || (e.getValue() == best.generation()
-                  && !e.getKey().endsWith(Stage.GENIESIM_SUBMITTED));
-      if (better) {
-        best = MarkerRef.of(e.getKey(), e.getValue());
-      }
-    }
-    return best;
+  static MarkerRef decidingMarker(Stage stage, String sceneId, StageRecord record) {
+    return stage
+        .decidingObject(sceneId, record.markers())
+        .map(object -> MarkerRef.of(object, record.markers().get(object)))
+        .orElse(null);
   }
 
-  private static ObjectNode failedMarker(SceneState state, Stage stage, Target target, String at) {
-    ObjectNode node = EventJson.MAPPER.createObjectNode();
-    node.put("stage", stage.wireName());
-    node.put("scene_id", state.sceneId());
-    Evaluation e = target.evaluation();
-    node.put("reason", e == null ? target.details().path("reason").asText() : e.reason());
-    node.put(
-        e != null && Evaluation.CHECKSUM.equals(e.kind()) ? "manifest" : "report",
-        e == null ? null : e.path());
-    node.put("marker", target.trigger().object());
-    node.put("marker_generation", Long.toString(target.trigger().generation()));
-    node.put("failed_at", at);
-    return node;
-  }
-
-  private static ChecksumAlert alert(
-      SceneState state, Stage stage, Target target, String eventId, String at) {
-    Evaluation e = target.evaluation();
-    boolean checksum = Evaluation.CHECKSUM.equals(e.kind());
-    String kind = checksum ? "checksum_failure" : "gate_failure";
-    List<String> remediation =
-        checksum
-            ? ChecksumAlert.REMEDIATION
-            : List.of(
-                "Inspect " + e.path() + ": " + e.reason(),
-                "Fix the upstream job (no mock capture, real PhysX, thresholds of the runbook) and"
-                    + " re-run it; a new generation of "
-                    + target.trigger().object()
-                    + " re-opens the stage.");
-    ObjectNode extra = EventJson.MAPPER.createObjectNode();
-    extra.put("stage", stage.wireName());
-    extra.put("reason", e.reason());
-    ObjectNode marker = extra.putObject("trigger");
-    marker.put("object", target.trigger().object());
-    marker.put("generation", Long.toString(target.trigger().generation()));
-    extra.put("failures_total", e.failuresTotal());
-    extra.put("stage_event_id", eventId);
-    return new ChecksumAlert(
-        id("alert", state, target.trigger(), stage.wireName(), kind),
-        kind,
-        "critical",
-        state.sceneId(),
-        state.bucket,
-        e.path(),
-        e.failures(),
-        remediation,
-        at,
-        extra);
-  }
-
-  private static void addPublish(
-      SceneState state, String id, dev.scenegate.events.OutboundMessage message, ObjectNode data) {
-    state.addOutbox(OutboxEntry.publish(id, message, data));
-  }
-
-  /** DESIGN: the same trigger, stage and status always give the same event_id. */
-  public static String eventId(String bucket, MarkerRef trigger, String stage, String status) {
-    String key =
-        (trigger == null ? bucket + "/-" : trigger.key(bucket)) + "|" + stage + "|" + status;
-    return uuidLike(Sha256.hex(key.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static String id(
-      String what, SceneState state, MarkerRef trigger, String stage, String status) {
-    return uuidLike(
-        Sha256.hex(
-            (what + "|" + trigger.key(state.bucket) + "|" + stage + "|" + status)
-                .getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static String uuidLike(String hex) {
-    return hex.substring(0, 8)
-        + "-"
-        + hex.substring(8, 12)
-        + "-"
-        + hex.substring(12, 16)
-        + "-"
-        + hex.substring(16, 20)
-        + "-"
-        + hex.substring(20, 32);
+  /**
+   * DESIGN (rules for event_id): a stable hash of the cause (the idempotency key of the delivery
+   * that made the transition), the stage and the status. A redelivery of the same cause gets the
+   * same id; a different cause a new one, also when stage and status repeat.
+   */
+  public static String eventId(String cause, String stage, String status) {
+    return StagePayloads.eventId(cause, stage, status);
   }
 
   private static boolean equalsRef(MarkerRef a, MarkerRef b) {

@@ -1,15 +1,19 @@
 package dev.scenegate.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.logging.JsonLog;
+import dev.scenegate.retry.Backoff;
+import dev.scenegate.storage.CompareAndSet;
+import dev.scenegate.storage.ObjectContent;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.ObjectTooLargeException;
 import dev.scenegate.storage.Precondition;
+import dev.scenegate.storage.PreconditionFailedException;
+import dev.scenegate.storage.TransientStorageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,10 +35,25 @@ public final class SceneStateStore {
 
   private final ObjectStore store;
   private final String prefix;
+  private final CompareAndSet documents;
 
   public SceneStateStore(ObjectStore store, String prefix) {
+    this(store, prefix, MarkerConfig.DEFAULT_CONFLICT_RETRIES);
+  }
+
+  /** {@code races}: compare-and-set decisions before an update gives up (transiently). */
+  public SceneStateStore(ObjectStore store, String prefix, int races) {
     this.store = store;
     this.prefix = normalise(prefix);
+    // Full jitter from 5 ms up to 1 s: racing writers spread out instead of colliding again.
+    this.documents =
+        new CompareAndSet(
+                store,
+                "application/json",
+                Backoff.exponential(Duration.ofMillis(5), Duration.ofSeconds(1))
+                    .withJitter(1.0)
+                    .withMaxAttempts(races))
+            .withMetadata(Map.of("scenegate", "state"));
   }
 
   /** A state with the generation it was read at; 0 when there was no document yet. */
@@ -64,7 +83,7 @@ public final class SceneStateStore {
    * block the scene, and the markers rebuild the state as they arrive.
    */
   public Optional<Loaded> find(String sceneId) throws IOException {
-    return read(sceneId, true);
+    return parse(sceneId, read(sceneId), true);
   }
 
   /**
@@ -73,51 +92,111 @@ public final class SceneStateStore {
    * SceneState.StateCorruptException}, and nothing is written.
    */
   public Optional<Loaded> inspect(String sceneId) throws IOException {
-    return read(sceneId, false);
+    return parse(sceneId, read(sceneId), false);
   }
 
-  private Optional<Loaded> read(String sceneId, boolean setAside) throws IOException {
+  /** What an update decided: the state to write (null: leave the document), and a result. */
+  public record Decision<T>(SceneState write, T result) {}
+
+  /** The outcome of an update: the result, and the generation written (0 when none was). */
+  public record Updated<T>(T result, long written) {}
+
+  /**
+   * Reads the scene's state (a fresh one when it has none), decides, and writes with the read
+   * generation as precondition; a lost race decides again on what the winner wrote. {@code onRace}
+   * runs before each decision after the first (one lost race each).
+   *
+   * @throws TransientStorageException when every race allowed was lost
+   */
+  public <T> Updated<T> update(
+      String sceneId, String bucket, Runnable onRace, StateDecision<T> decision)
+      throws IOException {
+    int[] decisions = {0};
+    try {
+      CompareAndSet.Updated<T> updated =
+          documents.update(
+              objectName(sceneId),
+              MAX_STATE_BYTES,
+              current -> {
+                if (decisions[0]++ > 0) {
+                  onRace.run();
+                }
+                Loaded loaded =
+                    parse(sceneId, read(sceneId, current), true)
+                        .orElseGet(() -> new Loaded(new SceneState(sceneId, bucket), 0));
+                Decision<T> decided = decision.decide(loaded);
+                return decided.write() == null
+                    ? CompareAndSet.Change.keep(decided.result())
+                    : CompareAndSet.Change.write(bytes(decided.write()), decided.result());
+              });
+      return new Updated<>(
+          updated.result(), updated.written() == null ? 0 : updated.written().generation());
+    } catch (PreconditionFailedException e) {
+      onRace.run();
+      throw new TransientStorageException(
+          "scene "
+              + sceneId
+              + ": state write lost "
+              + decisions[0]
+              + " compare-and-set races in a row; giving up for now");
+    }
+  }
+
+  /** Decides on the scene's current state; may run once per race. */
+  @FunctionalInterface
+  public interface StateDecision<T> {
+    Decision<T> decide(Loaded current) throws IOException;
+  }
+
+  /** The raw current document: bytes with generation, too large (bytes null), or none. */
+  private record Raw(long generation, byte[] bytes, String tooLarge) {}
+
+  private Optional<Raw> read(String sceneId) throws IOException {
+    try {
+      return read(sceneId, store.readCurrent(objectName(sceneId), MAX_STATE_BYTES));
+    } catch (ObjectTooLargeException e) {
+      long generation = store.stat(objectName(sceneId)).map(ObjectInfo::generation).orElse(0L);
+      return Optional.of(new Raw(generation, null, e.getMessage()));
+    }
+  }
+
+  private static Optional<Raw> read(String sceneId, Optional<ObjectContent> current) {
+    return current.map(c -> new Raw(c.generation(), c.bytes(), null));
+  }
+
+  private Optional<Loaded> parse(String sceneId, Optional<Raw> raw, boolean setAside)
+      throws IOException {
+    if (raw.isEmpty()) {
+      return Optional.empty();
+    }
     String name = objectName(sceneId);
-    for (int attempt = 0; ; attempt++) {
-      Optional<ObjectInfo> info = store.stat(name);
-      if (info.isEmpty()) {
-        return Optional.empty();
-      }
-      long generation = info.get().generation();
-      byte[] bytes = null;
+    long generation = raw.get().generation();
+    byte[] bytes = raw.get().bytes();
+    String problem = raw.get().tooLarge();
+    if (problem == null) {
       try {
-        bytes = store.readSmall(name, generation, MAX_STATE_BYTES);
-        JsonNode tree = EventJson.MAPPER.readTree(bytes);
-        SceneState state = SceneState.fromJson(tree);
-        if (!state.sceneId().equals(sceneId)) {
-          // A copied or renamed document: writing it back would target the other scene's object
-          // with this one's generation and lose every compare-and-set, forever.
-          throw new SceneState.StateCorruptException(
-              "state document belongs to scene " + state.sceneId());
+        SceneState state = SceneState.fromJson(EventJson.MAPPER.readTree(bytes));
+        if (state.sceneId().equals(sceneId)) {
+          return Optional.of(new Loaded(state, generation));
         }
-        return Optional.of(new Loaded(state, generation));
-      } catch (NoSuchFileException e) {
-        if (attempt < 5) {
-          continue; // replaced between stat and read: read the newer one
-        }
-        throw e;
-      } catch (ObjectTooLargeException | SceneState.StateCorruptException e) {
-        if (!setAside) {
-          throw new SceneState.StateCorruptException(
-              store.describe(name) + " is unreadable: " + e.getMessage());
-        }
-        return Optional.of(quarantine(sceneId, name, generation, bytes, e.getMessage()));
+        // A copied or renamed document: writing it back would target the other scene's object
+        // with this one's generation and lose every compare-and-set, forever.
+        problem = "state document belongs to scene " + state.sceneId();
+      } catch (SceneState.StateCorruptException e) {
+        problem = e.getMessage();
       } catch (IOException e) {
-        if (bytes == null) {
-          throw e; // a storage fault while reading, not a bad document
-        }
         if (!setAside) {
           throw new SceneState.StateCorruptException(
               store.describe(name) + " is unreadable: not JSON");
         }
-        return Optional.of(quarantine(sceneId, name, generation, bytes, e.getMessage()));
+        problem = e.getMessage();
       }
     }
+    if (!setAside) {
+      throw new SceneState.StateCorruptException(
+          store.describe(name) + " is unreadable: " + problem);
+    }
+    return Optional.of(quarantine(sceneId, name, generation, bytes, problem));
   }
 
   private Loaded quarantine(
@@ -144,17 +223,11 @@ public final class SceneStateStore {
 
   /** Writes {@code state} if its document is still at {@code generation}; returns the new one. */
   public long write(SceneState state, long generation) throws IOException {
-    byte[] bytes = state.toJson().toString().getBytes(StandardCharsets.UTF_8);
-    Precondition precondition =
-        generation == 0 ? Precondition.doesNotExist() : Precondition.generationMatch(generation);
-    return store
-        .write(
-            objectName(state.sceneId()),
-            bytes,
-            "application/json",
-            Map.of("scenegate", "state"),
-            precondition)
-        .generation();
+    return documents.write(objectName(state.sceneId()), bytes(state), generation).generation();
+  }
+
+  private static byte[] bytes(SceneState state) {
+    return state.toJson().toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static String normalise(String prefix) {

@@ -1,5 +1,7 @@
 package dev.scenegate.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -12,6 +14,7 @@ public enum StageStatus {
   FAILED,
   SKIPPED;
 
+  @JsonValue
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -21,6 +24,11 @@ public enum StageStatus {
     return this == PASSED || this == SKIPPED;
   }
 
+  /** A status a marker's evaluation settled (passed or failed). */
+  public boolean decided() {
+    return this == PASSED || this == FAILED;
+  }
+
   public static Optional<StageStatus> fromWireName(String name) {
     for (StageStatus status : values()) {
       if (status.wireName().equals(name)) {
@@ -28,5 +36,11 @@ public enum StageStatus {
       }
     }
     return Optional.empty();
+  }
+
+  @JsonCreator
+  static StageStatus fromJson(String name) {
+    return fromWireName(name)
+        .orElseThrow(() -> new IllegalArgumentException("unknown status '" + name + "'"));
   }
 }

@@ -1,5 +1,7 @@
 package dev.scenegate.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -13,6 +15,7 @@ public enum Verdict {
   PASSED,
   FAILED;
 
+  @JsonValue
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -24,5 +27,11 @@ public enum Verdict {
       }
     }
     return Optional.empty();
+  }
+
+  @JsonCreator
+  static Verdict fromJson(String name) {
+    return fromWireName(name)
+        .orElseThrow(() -> new IllegalArgumentException("unknown verdict '" + name + "'"));
   }
 }

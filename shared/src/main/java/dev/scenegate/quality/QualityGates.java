@@ -2,7 +2,9 @@ package dev.scenegate.quality;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenegate.quality.GateFailure.Criterion;
 import dev.scenegate.scene.SceneIds;
+import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import java.io.IOException;
@@ -23,12 +25,12 @@ import java.util.TreeSet;
  * folder, e.g. {@code episodes/quality/validation_report.json: summary.pass_rate 0.82 < 0.90}.
  */
 public final class QualityGates {
-  public static final String VALIDATION_REPORT = "episodes/quality/validation_report.json";
+  public static final String VALIDATION_REPORT = Stage.Gate.EPISODES.report();
   public static final String GATE_REPORT = "episode-generation-job/quality_gate_report.json";
   public static final String CERTIFICATE_NAME = "quality_certificate.json";
-  public static final String IMPORT_MANIFEST = "episodes/import_manifest.json";
+  public static final String IMPORT_MANIFEST = Stage.Gate.GENIESIM_IMPORT.report();
   public static final String EXPORT_JOB = "geniesim/job.json";
-  public static final String EXPORT_MANIFEST = "geniesim/export_manifest.json";
+  public static final String EXPORT_MANIFEST = Stage.Gate.GENIESIM_EXPORT.report();
 
   // What each gate reads from its report. The validation report's PhysX fields are criteria
   // already; reporting them again as mock indicators would only repeat them.
@@ -67,6 +69,15 @@ public final class QualityGates {
     return thresholds;
   }
 
+  /** The verdict of {@code gate} for one scene; which stage runs which gate is {@link Stage}'s. */
+  public GateResult evaluate(Stage.Gate gate, String sceneId) throws IOException {
+    return switch (gate) {
+      case GENIESIM_EXPORT -> geniesimExport(sceneId);
+      case EPISODES -> episodes(sceneId);
+      case GENIESIM_IMPORT -> geniesimImport(sceneId);
+    };
+  }
+
   /**
    * {@code episodes}: the quality gate preflight. {@code episodes/quality/validation_report.json}
    * (pass rate, average score, PhysX used, no non-PhysX episodes) and {@code
@@ -76,51 +87,81 @@ public final class QualityGates {
    */
   public GateResult episodes(String sceneId) throws IOException {
     String prefix = scenePrefix(sceneId);
-    Verdict verdict = new Verdict(prefix);
+    GateFindings findings = new GateFindings(prefix, Criterion.VALIDATION_THRESHOLDS);
 
     String validationObject = prefix + VALIDATION_REPORT;
     ReportReader.Loaded validationReport = reader.read(validationObject, VALIDATION_SPEC);
     ObjectNode validation =
-        verdict.usable(
+        findings.usable(
             validationReport, "summary.pass_rate, summary.average_score, physics_validation");
+    Double passRate = null;
+    Double averageScore = null;
+    Boolean physxUsed = null;
+    Long nonPhysx = null;
     if (validation != null) {
-      verdict.atLeast(
-          validationObject, validation, "summary.pass_rate", thresholds.minPassRate(), "pass_rate");
-      verdict.atLeast(
-          validationObject,
-          validation,
-          "summary.average_score",
-          thresholds.minAverageScore(),
-          "average_score");
-      verdict.isTrue(validationObject, validation, "physics_validation.physx_used", "physx_used");
-      verdict.isZero(
-          validationObject,
-          validation,
-          "physics_validation.non_physx_episode_count",
-          "non_physx_episode_count");
+      passRate =
+          findings.atLeast(
+              validationObject, validation, "summary.pass_rate", thresholds.minPassRate());
+      averageScore =
+          findings.atLeast(
+              validationObject, validation, "summary.average_score", thresholds.minAverageScore());
+      physxUsed = findings.isTrue(validationObject, validation, "physics_validation.physx_used");
+      nonPhysx =
+          findings.isZero(
+              validationObject, validation, "physics_validation.non_physx_episode_count");
     }
-    int indicators = mockIndicators(verdict, validationReport);
+    int indicators = mockIndicators(findings, validationReport);
 
     String gateObject = prefix + GATE_REPORT;
     ReportReader.Loaded gate = reader.read(gateObject, GATE_SPEC);
+    GateMeasures.Episodes measures;
     if (gate.missing()) {
-      verdict.detail("gate_source", "quality_certificates");
-      indicators += certificates(verdict, prefix, gateObject);
+      findings.checking(Criterion.QUALITY_CERTIFICATES);
+      Certificates certificates = certificates(findings, prefix, gateObject);
+      indicators += certificates.indicators();
+      measures =
+          new GateMeasures.Episodes(
+              passRate,
+              averageScore,
+              physxUsed,
+              nonPhysx,
+              GateMeasures.Episodes.CERTIFICATES,
+              certificates.checked(),
+              certificates.failed(),
+              null,
+              null,
+              null,
+              indicators);
     } else {
-      verdict.detail("gate_source", "quality_gate_report");
-      ObjectNode root = verdict.usable(gate, "summary.can_proceed, summary.blocking_failures");
+      findings.checking(Criterion.GATE_REPORT);
+      ObjectNode root = findings.usable(gate, "summary.can_proceed, summary.blocking_failures");
+      Boolean canProceed = null;
+      Long blocking = null;
+      List<String> failedGates = null;
       if (root != null) {
-        int before = verdict.failureCount();
-        verdict.isTrue(gateObject, root, "summary.can_proceed", "can_proceed");
-        verdict.isZero(gateObject, root, "summary.blocking_failures", "blocking_failures");
-        if (verdict.failureCount() > before && !gate.failedResults().isEmpty()) {
-          verdict.detail("failed_gates", gate.failedResults());
+        int before = findings.failureCount();
+        canProceed = findings.isTrue(gateObject, root, "summary.can_proceed");
+        blocking = findings.isZero(gateObject, root, "summary.blocking_failures");
+        if (findings.failureCount() > before && !gate.failedResults().isEmpty()) {
+          failedGates = gate.failedResults();
         }
       }
-      indicators += mockIndicators(verdict, gate);
+      indicators += mockIndicators(findings, gate);
+      measures =
+          new GateMeasures.Episodes(
+              passRate,
+              averageScore,
+              physxUsed,
+              nonPhysx,
+              GateMeasures.Episodes.GATE_REPORT,
+              null,
+              null,
+              canProceed,
+              blocking,
+              failedGates,
+              indicators);
     }
-    verdict.detail("mock_indicators", indicators);
-    return verdict.result(validationObject);
+    return findings.result(validationObject, measures);
   }
 
   /**
@@ -129,22 +170,25 @@ public final class QualityGates {
    */
   public GateResult geniesimImport(String sceneId) throws IOException {
     String prefix = scenePrefix(sceneId);
-    Verdict verdict = new Verdict(prefix);
+    GateFindings findings = new GateFindings(prefix, Criterion.IMPORT_CHECKS);
     String object = prefix + IMPORT_MANIFEST;
     ReportReader.Loaded manifest = reader.read(object, IMPORT_SPEC);
     ObjectNode root =
-        verdict.usable(
+        findings.usable(
             manifest, "quality.average_score, quality.threshold, episodes.passed_validation");
+    double min = thresholds.minQualityScore();
+    Double average = null;
+    Double threshold = null;
+    Long passed = null;
     if (root != null) {
-      double min = thresholds.minQualityScore();
-      verdict.atLeast(object, root, "quality.average_score", min, "average_score");
-      verdict.equalsThreshold(
-          object, root, "quality.threshold", min, "MIN_QUALITY_SCORE", "threshold");
-      verdict.positive(object, root, "episodes.passed_validation", "passed_validation");
+      average = findings.atLeast(object, root, "quality.average_score", min);
+      threshold =
+          findings.equalsThreshold(object, root, "quality.threshold", min, "MIN_QUALITY_SCORE");
+      passed = findings.positive(object, root, "episodes.passed_validation");
     }
-    verdict.detail("min_quality_score", thresholds.minQualityScore());
-    verdict.detail("mock_indicators", mockIndicators(verdict, manifest));
-    return verdict.result(object);
+    int indicators = mockIndicators(findings, manifest);
+    return findings.result(
+        object, new GateMeasures.Import(average, threshold, passed, min, indicators));
   }
 
   /**
@@ -153,30 +197,31 @@ public final class QualityGates {
    */
   public GateResult geniesimExport(String sceneId) throws IOException {
     String prefix = scenePrefix(sceneId);
-    Verdict verdict = new Verdict(prefix);
+    GateFindings findings = new GateFindings(prefix, Criterion.EXPORT_JOB);
     String job = prefix + EXPORT_JOB;
     boolean jobExists = reader.exists(job);
-    verdict.detail("job_exists", jobExists);
     if (!jobExists) {
-      verdict.fail(job, "missing (the Genie Sim job was not recorded)");
+      findings.fail(job, "missing (the Genie Sim job was not recorded)");
     }
+    findings.checking(Criterion.EXPORT_SOURCE_ASSETS);
     String manifest = prefix + EXPORT_MANIFEST;
     ReportReader.Loaded loaded = reader.read(manifest, EXPORT_SPEC);
-    ObjectNode root = verdict.usable(loaded, "source_assets");
+    ObjectNode root = findings.usable(loaded, "source_assets");
+    Integer entries = null;
     if (root != null) {
       JsonNode sourceAssets = root.get("source_assets");
       if (sourceAssets == null || sourceAssets.isNull()) {
-        verdict.fail(manifest, "source_assets section is missing");
+        findings.fail(manifest, "source_assets section is missing");
       } else if (!sourceAssets.isObject()) {
-        verdict.fail(
+        findings.fail(
             manifest, "source_assets is " + Json.typeName(sourceAssets) + ", not an object");
       } else if (loaded.sizes().getOrDefault("source_assets", 0) == 0) {
-        verdict.fail(manifest, "source_assets section is empty");
+        findings.fail(manifest, "source_assets section is empty");
       } else {
-        verdict.detail("source_assets_entries", loaded.sizes().get("source_assets"));
+        entries = loaded.sizes().get("source_assets");
       }
     }
-    return verdict.result(manifest);
+    return findings.result(manifest, new GateMeasures.Export(jobExists, entries));
   }
 
   /**
@@ -200,8 +245,12 @@ public final class QualityGates {
     return store;
   }
 
-  /** Legacy fallback: every per-episode certificate must pass. Returns mock indicators found. */
-  private int certificates(Verdict verdict, String prefix, String gateObject) throws IOException {
+  /** What the legacy fallback found: certificates checked and failed, mock indicators. */
+  private record Certificates(int checked, Integer failed, int indicators) {}
+
+  /** Legacy fallback: every per-episode certificate must pass. */
+  private Certificates certificates(GateFindings findings, String prefix, String gateObject)
+      throws IOException {
     List<String> names = new ArrayList<>();
     for (ObjectInfo info : store.list(prefix + "episodes/")) {
       String name = info.name();
@@ -209,25 +258,24 @@ public final class QualityGates {
         names.add(name);
       }
     }
-    verdict.detail("certificates_checked", names.size());
     if (names.isEmpty()) {
-      verdict.fail(
+      findings.fail(
           gateObject,
           "missing, and no episodes/**/"
               + CERTIFICATE_NAME
               + " to fall back to (needed for summary.can_proceed, summary.blocking_failures)");
-      return 0;
+      return new Certificates(0, null, 0);
     }
     Set<String> accepted = new TreeSet<>(thresholds.acceptedUses());
     int failedCertificates = 0;
     int indicators = 0;
     // Certificates can be many; each failing one counts, the first MAX_LISTED are spelled out.
     for (String name : names) {
-      Verdict one = new Verdict(prefix);
+      GateFindings one = new GateFindings(prefix, Criterion.QUALITY_CERTIFICATES);
       ReportReader.Loaded certificate = reader.read(name, CERTIFICATE_SPEC);
       ObjectNode root = one.usable(certificate, "validation_passed, recommended_use");
       if (root != null) {
-        one.isTrue(name, root, "validation_passed", "validation_passed");
+        one.isTrue(name, root, "validation_passed");
         JsonNode use = one.at(name, root, "recommended_use", "needs one of " + accepted);
         if (use != null) {
           if (!use.isTextual()) {
@@ -242,13 +290,12 @@ public final class QualityGates {
       if (one.failed()) {
         failedCertificates++;
         if (failedCertificates <= MAX_LISTED) {
-          verdict.absorb(one);
+          findings.absorb(one);
         }
       }
     }
-    verdict.detail("certificates_failed", failedCertificates);
     if (failedCertificates > MAX_LISTED) {
-      verdict.fail(
+      findings.fail(
           names.get(0),
           "and "
               + (failedCertificates - MAX_LISTED)
@@ -256,21 +303,24 @@ public final class QualityGates {
               + names.size()
               + " quality certificates failed");
     }
-    return indicators;
+    return new Certificates(names.size(), failedCertificates, indicators);
   }
 
   /** Adds a failure per mock indicator the report holds (a few spelled out); returns the count. */
-  private static int mockIndicators(Verdict verdict, ReportReader.Loaded report) {
+  private static int mockIndicators(GateFindings findings, ReportReader.Loaded report) {
     if (!report.ok()) {
       return 0;
     }
+    GateFailure.Criterion before = findings.criterion();
+    findings.checking(Criterion.NO_MOCK);
     for (MockIndicators.Finding finding : report.findings()) {
-      verdict.fail(report.object(), finding.describe());
+      findings.fail(report.object(), finding.describe());
     }
     int more = report.findingCount() - report.findings().size();
     if (more > 0) {
-      verdict.fail(report.object(), "and " + more + " more mock indicators");
+      findings.fail(report.object(), "and " + more + " more mock indicators");
     }
+    findings.checking(before);
     return report.findingCount();
   }
 }

@@ -1,8 +1,8 @@
 package dev.scenegate.quality;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.scenegate.manifest.ChecksumManifest;
 import dev.scenegate.manifest.ManifestInvalidException;
+import dev.scenegate.quality.GateFailure.Criterion;
+import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.scene.Stage;
 import dev.scenegate.verify.FileFailure;
 import dev.scenegate.verify.ManifestMissingException;
@@ -10,9 +10,12 @@ import dev.scenegate.verify.VerificationReport;
 import dev.scenegate.verify.Verifier;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Evaluates every pass/fail criterion of the production runbook (seed 002) for one scene, on
@@ -27,8 +30,6 @@ import java.util.Map;
  */
 public final class RunbookCheck {
   private static final int MAX_FILE_ROWS = 10;
-
-  private static final String ASSETS_MANIFEST = "assets/" + ChecksumManifest.FILE_NAME;
 
   private final QualityGates gates;
   private final Verifier verifier;
@@ -59,12 +60,12 @@ public final class RunbookCheck {
           "no scene folder " + prefix + " in " + gates.store().bucket());
     }
     List<CheckCriterion> rows = new ArrayList<>();
-    boolean useGeniesim = config(prefix, rows);
+    SceneConfig config = config(sceneId, rows);
 
-    Map<Stage, Boolean> done = new EnumMap<>(Stage.class);
+    Map<Stage, Boolean> ready = new EnumMap<>(Stage.class);
     for (Stage stage : Stage.values()) {
       String name = stage.wireName();
-      boolean skipped = !useGeniesim && stage.geniesim();
+      boolean skipped = stage.skippedBy(config);
       boolean all = true;
       for (String marker : stage.markers()) {
         String object = prefix + marker;
@@ -82,60 +83,47 @@ public final class RunbookCheck {
                     name, criterion, object, "missing: the stage has not completed"));
       }
       // A stage's own checks run once its markers are all there (and it is not skipped).
-      boolean ready = all && !skipped;
-      done.put(stage, ready);
-      switch (stage) {
-        case SOURCE_IMAGE ->
+      ready.put(stage, all && !skipped);
+      Stage.Check check = stage.check();
+      switch (check.kind()) {
+        case CHECKSUMS -> {
+          // A manifest several stages vouch for is verified once, after the last of them.
+          List<Stage> sharing = sharing(check.manifest());
+          if (stage == sharing.get(sharing.size() - 1)) {
             checksums(
                 rows,
-                name,
-                "source image checksums verify",
-                prefix + ChecksumManifest.FILE_NAME,
-                all,
-                "marker missing");
-        case USD ->
-            // One assets manifest vouched for by three stages: verified once, after all three.
-            checksums(
-                rows,
-                Stage.REGEN3D.wireName(),
-                "asset checksums verify",
-                prefix + ASSETS_MANIFEST,
-                done.get(Stage.REGEN3D) || done.get(Stage.VARIATION_ASSETS) || done.get(Stage.USD),
-                "no regen3d, variation_assets or usd marker");
-        case GENIESIM_EXPORT ->
+                sharing.get(0).wireName(),
+                check.label() + " checksums verify",
+                prefix + check.manifest(),
+                sharing.stream().anyMatch(ready::get),
+                sharing.size() == 1 ? "marker missing" : "no " + names(sharing) + " marker");
+          }
+        }
+        case GATE ->
             ownChecks(
                 rows,
-                ready,
-                () -> exportRows(rows, prefix, gates.geniesimExport(sceneId)),
-                notEvaluated(
-                    name,
-                    "Genie Sim export checks",
-                    prefix + QualityGates.EXPORT_MANIFEST,
-                    skipped));
-        case EPISODES ->
-            ownChecks(
-                rows,
-                ready,
-                () -> episodeRows(rows, prefix, gates.episodes(sceneId)),
-                notEvaluated(
-                    name,
-                    "quality gate preflight",
-                    prefix + QualityGates.VALIDATION_REPORT,
-                    skipped));
-        case GENIESIM_IMPORT ->
-            ownChecks(
-                rows,
-                ready,
-                () -> importRows(rows, prefix, gates.geniesimImport(sceneId)),
-                notEvaluated(
-                    name,
-                    "import manifest checks",
-                    prefix + QualityGates.IMPORT_MANIFEST,
-                    skipped));
-        default -> {}
+                ready.get(stage),
+                () -> gateRows(rows, prefix, check.gate(), gates.evaluate(check.gate(), sceneId)),
+                notEvaluated(name, check.gate().title(), prefix + check.gate().report(), skipped));
+        case NOTHING -> {}
       }
     }
     return new CheckReport(sceneId, prefix, rows);
+  }
+
+  /** The stages whose check is {@code manifest}, in order. */
+  private static List<Stage> sharing(String manifest) {
+    return Arrays.stream(Stage.values())
+        .filter(s -> manifest.equals(s.check().manifest()))
+        .toList();
+  }
+
+  /** "a, b or c". */
+  private static String names(List<Stage> stages) {
+    List<String> names = stages.stream().map(Stage::wireName).toList();
+    return String.join(", ", names.subList(0, names.size() - 1))
+        + " or "
+        + names.get(names.size() - 1);
   }
 
   /** Adds rows for a stage's own checks. */
@@ -167,34 +155,18 @@ public final class RunbookCheck {
         skipped ? skipReason() : "not evaluated: the stage's marker is missing");
   }
 
-  /** Reads config.json (optional); returns whether the Genie Sim stages run. */
-  private boolean config(String prefix, List<CheckCriterion> rows) throws IOException {
-    String object = prefix + Stage.CONFIG;
-    ReportReader.Loaded loaded = reader.read(object, ReportReader.Spec.of("use_geniesim"));
-    if (loaded.missing()) {
-      return true;
-    }
-    String criterion = "config.json readable";
-    if (!loaded.ok()) {
-      rows.add(CheckCriterion.fail("scene", criterion, object, loaded.problem()));
-      return true;
-    }
-    JsonNode use = loaded.root().get("use_geniesim");
-    if (use == null || use.isNull()) {
-      rows.add(CheckCriterion.pass("scene", criterion, object, "use_geniesim not set (true)"));
-      return true;
-    }
-    if (!use.isBoolean()) {
+  /** Reads config.json (optional) with the marker function's parse; adds its row when present. */
+  private SceneConfig config(String sceneId, List<CheckCriterion> rows) throws IOException {
+    SceneConfig.Reading reading = SceneConfig.read(gates.store(), sceneId, null);
+    SceneConfig config = reading.config();
+    if (config.present()) {
+      String criterion = "config.json readable";
       rows.add(
-          CheckCriterion.fail(
-              "scene",
-              criterion,
-              object,
-              "use_geniesim is " + Json.typeName(use) + " " + Json.show(use) + ", not true/false"));
-      return true;
+          config.valid()
+              ? CheckCriterion.pass("scene", criterion, config.object(), reading.detail())
+              : CheckCriterion.fail("scene", criterion, config.object(), reading.detail()));
     }
-    rows.add(CheckCriterion.pass("scene", criterion, object, "use_geniesim " + use.asBoolean()));
-    return use.booleanValue();
+    return config;
   }
 
   private void checksums(
@@ -267,155 +239,97 @@ public final class RunbookCheck {
     };
   }
 
-  private static final String MOCK = "no mock fallback indicators";
-
-  private void episodeRows(List<CheckCriterion> rows, String prefix, GateResult result) {
-    String stage = Stage.EPISODES.wireName();
-    String validation = prefix + QualityGates.VALIDATION_REPORT;
-    String gateReport = prefix + QualityGates.GATE_REPORT;
-    boolean certificates = "quality_certificates".equals(result.details().get("gate_source"));
-    String gateCriterion =
-        certificates ? "quality certificates accepted (legacy fallback)" : "quality gate report";
-    String gateObject =
-        certificates ? prefix + "episodes/**/" + QualityGates.CERTIFICATE_NAME : gateReport;
-    String thresholds = "validation report thresholds";
-    List<CheckCriterion> failed = new ArrayList<>();
-    boolean validationFailed = false;
-    boolean gateFailed = false;
-    boolean mockFailed = false;
-    for (String failure : result.failures()) {
-      Failure f = Failure.parse(failure, prefix);
-      if (f.mock()) {
-        mockFailed = true;
-        failed.add(CheckCriterion.fail(stage, MOCK, f.object(), f.message()));
-      } else if (f.object().equals(validation)) {
-        validationFailed = true;
-        failed.add(CheckCriterion.fail(stage, thresholds, f.object(), f.message()));
-      } else {
-        gateFailed = true;
-        failed.add(CheckCriterion.fail(stage, gateCriterion, f.object(), f.message()));
-      }
-    }
-    Map<String, Object> d = result.details();
-    QualityThresholds t = gates.thresholds();
-    if (!validationFailed) {
-      rows.add(
-          CheckCriterion.pass(
-              stage,
-              thresholds,
-              validation,
-              "pass_rate "
-                  + num(d.get("pass_rate"))
-                  + " >= "
-                  + Json.fmt(t.minPassRate())
-                  + ", average_score "
-                  + num(d.get("average_score"))
-                  + " >= "
-                  + Json.fmt(t.minAverageScore())
-                  + ", physx_used true, non_physx_episode_count 0"));
-    }
-    if (!gateFailed) {
-      rows.add(
-          CheckCriterion.pass(
-              stage,
-              gateCriterion,
-              gateObject,
-              certificates
-                  ? d.get("certificates_checked") + " certificates accepted"
-                  : "can_proceed true, blocking_failures 0"));
-    }
-    if (!mockFailed) {
-      rows.add(CheckCriterion.pass(stage, MOCK, validation, "none found in the episode reports"));
-    }
-    rows.addAll(failed);
-  }
-
-  private void importRows(List<CheckCriterion> rows, String prefix, GateResult result) {
-    String stage = Stage.GENIESIM_IMPORT.wireName();
-    String manifest = prefix + QualityGates.IMPORT_MANIFEST;
-    String criterion = "import manifest checks";
-    List<CheckCriterion> failed = new ArrayList<>();
-    boolean checksFailed = false;
-    boolean mockFailed = false;
-    for (String failure : result.failures()) {
-      Failure f = Failure.parse(failure, prefix);
-      if (f.mock()) {
-        mockFailed = true;
-        failed.add(CheckCriterion.fail(stage, MOCK, f.object(), f.message()));
-      } else {
-        checksFailed = true;
-        failed.add(CheckCriterion.fail(stage, criterion, f.object(), f.message()));
-      }
-    }
-    Map<String, Object> d = result.details();
-    if (!checksFailed) {
-      String min = Json.fmt(gates.thresholds().minQualityScore());
-      rows.add(
-          CheckCriterion.pass(
-              stage,
-              criterion,
-              manifest,
-              "quality.average_score "
-                  + num(d.get("average_score"))
-                  + " >= "
-                  + min
-                  + ", quality.threshold == "
-                  + min
-                  + ", episodes.passed_validation "
-                  + d.get("passed_validation")
-                  + " > 0"));
-    }
-    if (!mockFailed) {
-      rows.add(CheckCriterion.pass(stage, MOCK, manifest, "none found in the import manifest"));
-    }
-    rows.addAll(failed);
-  }
-
-  private void exportRows(List<CheckCriterion> rows, String prefix, GateResult result) {
-    String stage = Stage.GENIESIM_EXPORT.wireName();
-    String job = prefix + QualityGates.EXPORT_JOB;
-    String manifest = prefix + QualityGates.EXPORT_MANIFEST;
-    boolean jobFailed = false;
-    boolean manifestFailed = false;
-    List<CheckCriterion> failed = new ArrayList<>();
-    for (String failure : result.failures()) {
-      Failure f = Failure.parse(failure, prefix);
-      if (f.object().equals(job)) {
-        jobFailed = true;
-        failed.add(CheckCriterion.fail(stage, "job.json exists", job, f.message()));
-      } else {
-        manifestFailed = true;
-        failed.add(
-            CheckCriterion.fail(stage, "export manifest has source_assets", manifest, f.message()));
-      }
-    }
-    if (!jobFailed) {
-      rows.add(CheckCriterion.pass(stage, "job.json exists", job, ""));
-    }
-    if (!manifestFailed) {
-      rows.add(
-          CheckCriterion.pass(
-              stage,
-              "export manifest has source_assets",
-              manifest,
-              result.details().get("source_assets_entries") + " source assets"));
-    }
-    rows.addAll(failed);
-  }
-
   /**
-   * A gate failure split back into the object and the criterion message; {@link QualityGates}
-   * phrases every failure as {@code <file relative to the scene>: <message>}.
+   * One row per criterion of the gate: a failed criterion gets a row per failure (after the passed
+   * ones), a passed one a row with what was measured.
    */
-  private record Failure(String object, String message, boolean mock) {
-    static Failure parse(String failure, String prefix) {
-      int colon = failure.indexOf(": ");
-      String file = colon < 0 ? "" : failure.substring(0, colon);
-      String message = colon < 0 ? failure : failure.substring(colon + 2);
-      boolean mock =
-          message.startsWith(MockIndicators.PREFIX) || message.endsWith(" more mock indicators");
-      return new Failure(prefix + file, message, mock);
+  private void gateRows(
+      List<CheckCriterion> rows, String prefix, Stage.Gate gate, GateResult result) {
+    String stage = stageOf(gate).wireName();
+    List<CheckCriterion> failed = new ArrayList<>();
+    Set<Criterion> failing = EnumSet.noneOf(Criterion.class);
+    for (GateFailure f : result.failures()) {
+      failing.add(f.criterion());
+      failed.add(CheckCriterion.fail(stage, f.criterion().title(), f.object(), f.message()));
     }
+    for (Passed pass : passes(prefix, gate, result.measures())) {
+      if (!failing.contains(pass.criterion())) {
+        rows.add(
+            CheckCriterion.pass(stage, pass.criterion().title(), pass.object(), pass.detail()));
+      }
+    }
+    rows.addAll(failed);
+  }
+
+  /** What a passed criterion says: the object behind it and the measured values. */
+  private record Passed(Criterion criterion, String object, String detail) {}
+
+  private List<Passed> passes(String prefix, Stage.Gate gate, GateMeasures measures) {
+    QualityThresholds t = gates.thresholds();
+    if (measures instanceof GateMeasures.Episodes d) {
+      {
+        String validation = prefix + QualityGates.VALIDATION_REPORT;
+        return List.of(
+            new Passed(
+                Criterion.VALIDATION_THRESHOLDS,
+                validation,
+                "pass_rate "
+                    + num(d.passRate())
+                    + " >= "
+                    + Json.fmt(t.minPassRate())
+                    + ", average_score "
+                    + num(d.averageScore())
+                    + " >= "
+                    + Json.fmt(t.minAverageScore())
+                    + ", physx_used true, non_physx_episode_count 0"),
+            d.fromCertificates()
+                ? new Passed(
+                    Criterion.QUALITY_CERTIFICATES,
+                    prefix + "episodes/**/" + QualityGates.CERTIFICATE_NAME,
+                    d.certificatesChecked() + " certificates accepted")
+                : new Passed(
+                    Criterion.GATE_REPORT,
+                    prefix + QualityGates.GATE_REPORT,
+                    "can_proceed true, blocking_failures 0"),
+            new Passed(Criterion.NO_MOCK, validation, "none found in the episode reports"));
+      }
+    }
+    if (measures instanceof GateMeasures.Import d) {
+      {
+        String manifest = prefix + QualityGates.IMPORT_MANIFEST;
+        String min = Json.fmt(t.minQualityScore());
+        return List.of(
+            new Passed(
+                Criterion.IMPORT_CHECKS,
+                manifest,
+                "quality.average_score "
+                    + num(d.averageScore())
+                    + " >= "
+                    + min
+                    + ", quality.threshold == "
+                    + min
+                    + ", episodes.passed_validation "
+                    + d.passedValidation()
+                    + " > 0"),
+            new Passed(Criterion.NO_MOCK, manifest, "none found in the import manifest"));
+      }
+    }
+    GateMeasures.Export d = (GateMeasures.Export) measures;
+    return List.of(
+        new Passed(Criterion.EXPORT_JOB, prefix + QualityGates.EXPORT_JOB, ""),
+        new Passed(
+            Criterion.EXPORT_SOURCE_ASSETS,
+            prefix + QualityGates.EXPORT_MANIFEST,
+            d.sourceAssetsEntries() + " source assets"));
+  }
+
+  private static Stage stageOf(Stage.Gate gate) {
+    for (Stage stage : Stage.values()) {
+      if (stage.check().gate() == gate) {
+        return stage;
+      }
+    }
+    throw new IllegalArgumentException("no stage runs " + gate);
   }
 
   private static String num(Object value) {

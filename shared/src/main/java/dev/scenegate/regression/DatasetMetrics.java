@@ -91,11 +91,22 @@ public final class DatasetMetrics {
   /** One episode as the bundle records it. */
   public record Episode(String episodeId, double qualityScore, double durationS, long collisions) {}
 
-  /** The metrics by name ({@link #NAMES} order) and the episodes they came from. */
-  public record Result(Map<String, Double> metrics, List<Episode> episodes) {
+  /**
+   * The metrics by name ({@link #NAMES} order), the episodes they came from, and the checksum
+   * failures behind {@code checksum_consistency} (so a report can name the files).
+   */
+  public record Result(
+      Map<String, Double> metrics,
+      List<Episode> episodes,
+      List<dev.scenegate.verify.FileFailure> checksumFailures) {
     public Result {
       metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
       episodes = List.copyOf(episodes);
+      checksumFailures = List.copyOf(checksumFailures);
+    }
+
+    public Result(Map<String, Double> metrics, List<Episode> episodes) {
+      this(metrics, episodes, List.of());
     }
   }
 
@@ -121,7 +132,7 @@ public final class DatasetMetrics {
     int files = checksums.filesChecked();
     metrics.put("checksum_files", (double) files);
     metrics.put("checksum_consistency", (double) (files - checksums.failures().size()) / files);
-    return new Result(metrics, episodes);
+    return new Result(metrics, episodes, checksums.failures());
   }
 
   /** Linear interpolation between closest ranks of sorted {@code values}. */

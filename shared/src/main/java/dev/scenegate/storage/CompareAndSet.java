@@ -25,11 +25,23 @@ public final class CompareAndSet {
   private final ObjectStore store;
   private final Backoff backoff;
   private final String contentType;
+  private final Map<String, String> metadata;
 
   public CompareAndSet(ObjectStore store, String contentType, Backoff backoff) {
+    this(store, contentType, backoff, Map.of());
+  }
+
+  private CompareAndSet(
+      ObjectStore store, String contentType, Backoff backoff, Map<String, String> metadata) {
     this.store = Objects.requireNonNull(store, "store");
     this.contentType = Objects.requireNonNull(contentType, "contentType");
     this.backoff = Objects.requireNonNull(backoff, "backoff");
+    this.metadata = Map.copyOf(metadata);
+  }
+
+  /** Writes carry {@code metadata} (e.g. {@code scenegate=state}, marking scenegate's own). */
+  public CompareAndSet withMetadata(Map<String, String> metadata) {
+    return new CompareAndSet(store, contentType, backoff, metadata);
   }
 
   /** JSON documents, retried as {@link #RACES}. */
@@ -72,7 +84,7 @@ public final class CompareAndSet {
    * @throws PreconditionFailedException when someone else wrote it meanwhile
    */
   public ObjectInfo write(String name, byte[] bytes, long expectedGeneration) throws IOException {
-    return store.write(name, bytes, contentType, Map.of(), expectation(expectedGeneration));
+    return store.write(name, bytes, contentType, metadata, expectation(expectedGeneration));
   }
 
   /**

@@ -133,6 +133,16 @@ public final class Verifier {
       }
     }
     List<FileResult> results = hashAll(folder, manifest.files());
+    List<String> unreadable = new ArrayList<>();
+    for (FileResult result : results) {
+      if (result.unreadable() != null) {
+        unreadable.add(result.unreadable());
+      }
+    }
+    if (!unreadable.isEmpty()) {
+      unreadable.sort(Comparator.naturalOrder());
+      throw new UnreadableFilesException(unreadable);
+    }
     List<FileFailure> failures = new ArrayList<>();
     long bytesHashed = 0;
     for (FileResult result : results) {
@@ -166,11 +176,27 @@ public final class Verifier {
         : e.getClass().getSimpleName();
   }
 
-  private record FileResult(Outcome outcome, FileFailure failure, long bytesHashed) {}
+  /** One file's outcome; {@code unreadable} ("path (reason)") when it could not be read at all. */
+  private record FileResult(
+      Outcome outcome, FileFailure failure, long bytesHashed, String unreadable) {
+    FileResult(Outcome outcome, FileFailure failure, long bytesHashed) {
+      this(outcome, failure, bytesHashed, null);
+    }
+  }
 
   private List<FileResult> hashAll(String folder, List<ManifestEntry> entries) throws IOException {
     BoundedPool.Task<ManifestEntry, FileResult> task =
-        (entry, buffer) -> check(folder, entry, buffer);
+        (entry, buffer) -> {
+          try {
+            return check(folder, entry, buffer);
+          } catch (TransientStorageException e) {
+            throw e;
+          } catch (FileSystemException e) {
+            // Permission denied, a folder where a file should be: every such file is named
+            // together at the end, not just the first one met.
+            return new FileResult(null, null, 0, entry.path() + " (" + reason(e) + ")");
+          }
+        };
     return pool != null
         ? pool.map(entries, "verify", task)
         : BoundedPool.map(entries, threads, "verify", task);
@@ -225,21 +251,22 @@ public final class Verifier {
         Outcome.MISSING, FileFailure.missing(entry.path(), entry.sha256(), entry.sizeBytes()), 0);
   }
 
+  /** Files in the manifest's {@link StrictScope} that it does not list. */
   private List<String> unlisted(String folder, String manifestObject, ChecksumManifest manifest)
       throws IOException {
     Set<String> listed = new HashSet<>(manifest.byPath().keySet());
-    List<String> unlisted = new ArrayList<>();
+    List<String> relatives = new ArrayList<>();
     for (ObjectInfo object : store.list(folder)) {
-      String relative = object.name().substring(folder.length());
-      // The standard manifest beside a differently named one is still "the manifest", as
-      // ManifestBuilder leaves it out too: what it writes must verify strictly.
-      if (object.name().equals(manifestObject)
-          || relative.equals(ChecksumManifest.FILE_NAME)
-          || RelativePaths.isHidden(relative)
-          || listed.contains(relative)) {
-        continue;
+      if (!object.name().equals(manifestObject)) {
+        relatives.add(object.name().substring(folder.length()));
       }
-      unlisted.add(relative);
+    }
+    StrictScope scope = StrictScope.of(store.describe(manifestObject), relatives);
+    List<String> unlisted = new ArrayList<>();
+    for (String relative : relatives) {
+      if (scope.covers(relative) && !listed.contains(relative)) {
+        unlisted.add(relative);
+      }
     }
     unlisted.sort(Comparator.naturalOrder());
     return unlisted;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scenegate.events.EventJson;
+import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.Precondition;
@@ -44,7 +45,7 @@ class MarkerFaultsTest {
     assertEquals(1.0, h.counter("scenegate.marker.events", "outcome", "failed"));
 
     store.fault = (op, name) -> {};
-    assertEquals(MarkerHandler.Outcome.PROCESSED, h.deliver(marker).outcome());
+    assertEquals(MarkerHandler.DeliveryOutcome.PROCESSED, h.deliver(marker).outcome());
     assertEquals(StageStatus.PASSED, h.status(Stage.REGEN3D));
   }
 
@@ -117,7 +118,7 @@ class MarkerFaultsTest {
     assertFalse(h.state().outbox().isEmpty());
     assertTrue(h.publisher.confirmed().isEmpty(), "order kept: nothing after the failed entry");
     store.fault = (op, name) -> {};
-    assertEquals(MarkerHandler.Outcome.DUPLICATE, h.deliver(marker).outcome());
+    assertEquals(MarkerHandler.DeliveryOutcome.DUPLICATE, h.deliver(marker).outcome());
     assertTrue(store.stat("scenes/kitchen_001/assets/.failed").isPresent());
     assertEquals(3, h.publisher.confirmed().size());
     assertTrue(h.state().outbox().isEmpty());
@@ -134,7 +135,8 @@ class MarkerFaultsTest {
         "application/json",
         Map.of(),
         Precondition.none());
-    assertEquals(MarkerHandler.Outcome.PROCESSED, h.deliver("assets/.regen3d_complete").outcome());
+    assertEquals(
+        MarkerHandler.DeliveryOutcome.PROCESSED, h.deliver("assets/.regen3d_complete").outcome());
     assertEquals(StageStatus.PASSED, h.status(Stage.REGEN3D));
     assertTrue(
         local.list("_scenegate/state/").stream()
@@ -149,7 +151,8 @@ class MarkerFaultsTest {
     h.scene.put("episodes/quality/validation_report.json", new byte[17 * 1024 * 1024]);
     h.deliver("usd/.usd_complete");
     assertEquals(
-        MarkerHandler.Outcome.PROCESSED, h.deliver("episodes/.episodes_complete").outcome());
+        MarkerHandler.DeliveryOutcome.PROCESSED,
+        h.deliver("episodes/.episodes_complete").outcome());
     assertEquals(StageStatus.FAILED, h.status(Stage.EPISODES));
     assertEquals("gate_failure", h.publisher.alerts().get(0).path("kind").asText());
     assertTrue(h.store.stat("scenes/kitchen_001/episodes/.failed").isPresent());
@@ -176,8 +179,8 @@ class MarkerFaultsTest {
     assertTrue(state.config().useGeniesim());
     assertEquals("use_geniesim is not a boolean", state.config().problem());
     assertFalse(
-        StageEvaluator.parseConfig(
-                "c", 1, "{\"use_geniesim\":\"false\"}".getBytes(StandardCharsets.UTF_8))
+        SceneConfig.parse("c", 1, "{\"use_geniesim\":\"false\"}".getBytes(StandardCharsets.UTF_8))
+            .config()
             .useGeniesim());
   }
 

@@ -97,7 +97,7 @@ class MarkerRouteTest {
             MarkerConfig.fromEnv(java.util.Map.of("DATA_BUCKET", "pipeline-data")),
             Clock.systemUTC());
     assertEquals(
-        MarkerHandler.Outcome.DISMISSED,
+        MarkerHandler.DeliveryOutcome.DISMISSED,
         handler.handle(Trigger.of("elsewhere", "scenes/k/usd/.usd_complete", 5)).outcome());
     assertEquals(0, calls.get());
   }
@@ -139,7 +139,7 @@ class MarkerRouteTest {
             MarkerConfig.defaults(),
             Clock.systemUTC());
     MarkerHandler.Result result = handler.handle(Trigger.of("bucket", object, 17));
-    assertEquals(MarkerHandler.Outcome.DISMISSED, result.outcome());
+    assertEquals(MarkerHandler.DeliveryOutcome.DISMISSED, result.outcome());
     assertEquals(0, calls.get());
     assertEquals(
         1.0, meters.get("scenegate.marker.events").tag("outcome", "dismissed").counter().count());

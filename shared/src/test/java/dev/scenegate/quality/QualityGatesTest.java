@@ -2,6 +2,7 @@ package dev.scenegate.quality;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,8 +84,8 @@ class QualityGatesTest {
   private static void assertFailure(GateResult result, String expected) {
     assertFalse(result.passed(), "expected a failure");
     assertTrue(
-        result.failures().stream().anyMatch(f -> f.contains(expected)),
-        () -> "no failure containing [" + expected + "] in " + result.failures());
+        result.failureLines().stream().anyMatch(f -> f.contains(expected)),
+        () -> "no failure containing [" + expected + "] in " + result.failureLines());
   }
 
   @Nested
@@ -95,14 +96,14 @@ class QualityGatesTest {
       GateResult result = gates().episodes(SCENE);
       assertTrue(result.passed(), result::reason);
       assertEquals(VALIDATION, result.reportObject());
-      assertEquals(0.95, result.details().get("pass_rate"));
-      assertEquals(0.91, result.details().get("average_score"));
-      assertEquals(true, result.details().get("physx_used"));
-      assertEquals(0L, result.details().get("non_physx_episode_count"));
-      assertEquals(true, result.details().get("can_proceed"));
-      assertEquals(0L, result.details().get("blocking_failures"));
-      assertEquals("quality_gate_report", result.details().get("gate_source"));
-      assertEquals(0, result.details().get("mock_indicators"));
+      assertEquals(0.95, ((GateMeasures.Episodes) result.measures()).passRate());
+      assertEquals(0.91, ((GateMeasures.Episodes) result.measures()).averageScore());
+      assertEquals(true, ((GateMeasures.Episodes) result.measures()).physxUsed());
+      assertEquals(0L, ((GateMeasures.Episodes) result.measures()).nonPhysxEpisodeCount());
+      assertEquals(true, ((GateMeasures.Episodes) result.measures()).canProceed());
+      assertEquals(0L, ((GateMeasures.Episodes) result.measures()).blockingFailures());
+      assertEquals("quality_gate_report", ((GateMeasures.Episodes) result.measures()).gateSource());
+      assertEquals(0, ((GateMeasures.Episodes) result.measures()).mockIndicators());
       assertEquals("passed", result.reason());
     }
 
@@ -121,9 +122,9 @@ class QualityGatesTest {
       GateResult result = gates().episodes(SCENE);
       assertEquals(
           List.of("episodes/quality/validation_report.json: summary.pass_rate 0.82 < 0.90"),
-          result.failures());
+          result.failureLines());
       assertEquals(VALIDATION, result.reportObject());
-      assertEquals(0.82, result.details().get("pass_rate"));
+      assertEquals(0.82, ((GateMeasures.Episodes) result.measures()).passRate());
     }
 
     @Test
@@ -157,7 +158,7 @@ class QualityGatesTest {
           List.of(
               "episodes/quality/validation_report.json: physics_validation.physx_used is false"
                   + " (needs true)"),
-          result.failures());
+          result.failureLines());
     }
 
     @Test
@@ -169,7 +170,7 @@ class QualityGatesTest {
           List.of(
               "episodes/quality/validation_report.json:"
                   + " physics_validation.non_physx_episode_count 3 != 0"),
-          result.failures());
+          result.failureLines());
     }
 
     @Test
@@ -184,7 +185,7 @@ class QualityGatesTest {
       put(VALIDATION, validation("0.5", "0.5", "false", "7"));
       put(GATE, gateReport("false", "2"));
       GateResult result = gates().episodes(SCENE);
-      assertEquals(6, result.failures().size(), result.failures().toString());
+      assertEquals(6, result.failureLines().size(), result.failureLines().toString());
       assertEquals(VALIDATION, result.reportObject());
     }
 
@@ -206,7 +207,7 @@ class QualityGatesTest {
       GateResult result = gates().episodes(SCENE);
       assertFailure(result, "summary.pass_rate 1.50 is outside 0..1");
       assertFailure(result, "summary.average_score");
-      assertFalse(result.details().containsKey("pass_rate"));
+      assertNull(((GateMeasures.Episodes) result.measures()).passRate());
     }
 
     @Test
@@ -253,9 +254,11 @@ class QualityGatesTest {
               "episode-generation-job/quality_gate_report.json: summary.can_proceed is false"
                   + " (needs true)",
               "episode-generation-job/quality_gate_report.json: summary.blocking_failures 1 != 0"),
-          result.failures());
+          result.failureLines());
       assertEquals(GATE, result.reportObject());
-      assertEquals(List.of("QG-EPISODES-GENERATED"), result.details().get("failed_gates"));
+      assertEquals(
+          List.of("QG-EPISODES-GENERATED"),
+          ((GateMeasures.Episodes) result.measures()).failedGates());
     }
 
     @Test
@@ -279,7 +282,7 @@ class QualityGatesTest {
       put(PREFIX + "episodes/e1/quality_certificate.json", certificate("true", "\"fine_tuning\""));
       GateResult result = gates().episodes(SCENE);
       assertFailure(result, "episode-generation-job/quality_gate_report.json: not valid JSON");
-      assertEquals("quality_gate_report", result.details().get("gate_source"));
+      assertEquals("quality_gate_report", ((GateMeasures.Episodes) result.measures()).gateSource());
       assertEquals(GATE, result.reportObject());
     }
   }
@@ -298,9 +301,10 @@ class QualityGatesTest {
       put(PREFIX + "episodes/episode_000001/recording.json", "{ \"mock_capture\": true }");
       GateResult result = gates().episodes(SCENE);
       assertTrue(result.passed(), result::reason);
-      assertEquals("quality_certificates", result.details().get("gate_source"));
-      assertEquals(2, result.details().get("certificates_checked"));
-      assertEquals(0, result.details().get("certificates_failed"));
+      assertEquals(
+          "quality_certificates", ((GateMeasures.Episodes) result.measures()).gateSource());
+      assertEquals(2, ((GateMeasures.Episodes) result.measures()).certificatesChecked());
+      assertEquals(0, ((GateMeasures.Episodes) result.measures()).certificatesFailed());
     }
 
     @Test
@@ -315,9 +319,9 @@ class QualityGatesTest {
           List.of(
               "episodes/b/quality_certificate.json: recommended_use is \"testing\""
                   + " (accepted: [fine_tuning, production_training])"),
-          result.failures());
+          result.failureLines());
       assertEquals(bad, result.reportObject());
-      assertEquals(1, result.details().get("certificates_failed"));
+      assertEquals(1, ((GateMeasures.Episodes) result.measures()).certificatesFailed());
     }
 
     @Test
@@ -342,7 +346,7 @@ class QualityGatesTest {
       assertFailure(result, "episodes/a/quality_certificate.json: recommended_use is a number");
       assertFailure(result, "episodes/b/quality_certificate.json: validation_passed is missing");
       assertFailure(result, "episodes/c/quality_certificate.json: not valid JSON");
-      assertEquals(3, result.details().get("certificates_failed"));
+      assertEquals(3, ((GateMeasures.Episodes) result.measures()).certificatesFailed());
     }
 
     @Test
@@ -355,7 +359,7 @@ class QualityGatesTest {
               "episode-generation-job/quality_gate_report.json: missing, and no"
                   + " episodes/**/quality_certificate.json to fall back to (needed for"
                   + " summary.can_proceed, summary.blocking_failures)"),
-          result.failures());
+          result.failureLines());
       assertEquals(GATE, result.reportObject());
     }
 
@@ -368,9 +372,9 @@ class QualityGatesTest {
             certificate("true", "\"testing\""));
       }
       GateResult result = gates().episodes(SCENE);
-      assertEquals(11, result.failures().size());
+      assertEquals(11, result.failureLines().size());
       assertFailure(result, "and 4 more of 14 quality certificates failed");
-      assertEquals(14, result.details().get("certificates_failed"));
+      assertEquals(14, ((GateMeasures.Episodes) result.measures()).certificatesFailed());
     }
   }
 
@@ -399,7 +403,7 @@ class QualityGatesTest {
           "episodes/quality/validation_report.json: mock indicator physics_validation.backend = \""
               + backend
               + "\" (production needs PhysX)");
-      assertEquals(1, result.details().get("mock_indicators"));
+      assertEquals(1, ((GateMeasures.Episodes) result.measures()).mockIndicators());
     }
 
     @Test
@@ -440,7 +444,7 @@ class QualityGatesTest {
           result, "mock indicator config.sensorCaptureMode = \"mock\" (production needs \"isaac");
       assertFailure(result, "mock indicator config.data_quality_level = \"development\"");
       assertFailure(result, "mock indicator episodes[1].capture_mode = \"mock_fallback\"");
-      assertEquals(4, result.details().get("mock_indicators"));
+      assertEquals(4, ((GateMeasures.Episodes) result.measures()).mockIndicators());
     }
 
     @Test
@@ -492,10 +496,10 @@ class QualityGatesTest {
               .replace("\"summary\"", "\"episodes\": [" + episodes + "], \"summary\""));
       put(GATE, gateReport("true", "0"));
       GateResult result = gates().episodes(SCENE);
-      assertEquals(11, result.failures().size(), result.failures().toString());
+      assertEquals(11, result.failureLines().size(), result.failureLines().toString());
       assertFailure(result, "mock indicator episodes[9].capture_mode = \"mock\"");
       assertFailure(result, "and 3 more mock indicators");
-      assertEquals(13, result.details().get("mock_indicators"));
+      assertEquals(13, ((GateMeasures.Episodes) result.measures()).mockIndicators());
     }
 
     @Test
@@ -511,7 +515,7 @@ class QualityGatesTest {
       GateResult result = gates().episodes(SCENE);
       assertFailure(result, "mock indicator runs[0][0].physics[0].backend = \"bullet\"");
       assertFailure(result, "mock indicator a.b.c.isMock = 1 (production needs false)");
-      assertEquals(2, result.details().get("mock_indicators"));
+      assertEquals(2, ((GateMeasures.Episodes) result.measures()).mockIndicators());
     }
 
     @Test
@@ -525,7 +529,7 @@ class QualityGatesTest {
                   "\"data_quality_level\": \"dev\\nx" + "y".repeat(500) + "\", \"results\""));
       GateResult result = gates().episodes(SCENE);
       assertFalse(result.passed());
-      for (String failure : result.failures()) {
+      for (String failure : result.failureLines()) {
         assertFalse(failure.contains("\n"), failure);
         assertTrue(failure.length() < 300, failure);
       }
@@ -554,8 +558,8 @@ class QualityGatesTest {
       GateResult result = gates().episodes(SCENE);
       assertFalse(result.passed());
       assertTrue(
-          result.failures().get(0).startsWith("episodes/quality/validation_report.json: not "),
-          result.failures().toString());
+          result.failureLines().get(0).startsWith("episodes/quality/validation_report.json: not "),
+          result.failureLines().toString());
       assertEquals(VALIDATION, result.reportObject());
     }
 
@@ -603,7 +607,7 @@ class QualityGatesTest {
               "episodes/quality/validation_report.json: refused: a link leading outside the"
                   + " bucket folder (needed for summary.pass_rate, summary.average_score,"
                   + " physics_validation)"),
-          result.failures());
+          result.failureLines());
     }
 
     @Test
@@ -634,9 +638,9 @@ class QualityGatesTest {
       GateResult result = gates().geniesimImport(SCENE);
       assertTrue(result.passed(), result::reason);
       assertEquals(IMPORT, result.reportObject());
-      assertEquals(0.91, result.details().get("average_score"));
-      assertEquals(0.85, result.details().get("threshold"));
-      assertEquals(10L, result.details().get("passed_validation"));
+      assertEquals(0.91, ((GateMeasures.Import) result.measures()).averageScore());
+      assertEquals(0.85, ((GateMeasures.Import) result.measures()).threshold());
+      assertEquals(10L, ((GateMeasures.Import) result.measures()).passedValidation());
     }
 
     @ParameterizedTest
@@ -652,7 +656,7 @@ class QualityGatesTest {
       GateResult result = gates().geniesimImport(SCENE);
       assertEquals(
           List.of("episodes/import_manifest.json: quality.average_score 0.8499 < 0.85"),
-          result.failures());
+          result.failureLines());
     }
 
     @ParameterizedTest
@@ -712,7 +716,7 @@ class QualityGatesTest {
       GateResult result = gates().geniesimExport(SCENE);
       assertTrue(result.passed(), result::reason);
       assertEquals(EXPORT, result.reportObject());
-      assertEquals(1, result.details().get("source_assets_entries"));
+      assertEquals(1, ((GateMeasures.Export) result.measures()).sourceAssetsEntries());
     }
 
     @Test
@@ -721,7 +725,7 @@ class QualityGatesTest {
       GateResult result = gates().geniesimExport(SCENE);
       assertEquals(
           List.of("geniesim/job.json: missing (the Genie Sim job was not recorded)"),
-          result.failures());
+          result.failureLines());
       assertEquals(JOB, result.reportObject());
     }
 
@@ -768,7 +772,7 @@ class QualityGatesTest {
       GateResult episodes = gates.episodes(SCENE);
       assertEquals(
           List.of("episodes/quality/validation_report.json: summary.average_score 0.94 < 0.95"),
-          episodes.failures());
+          episodes.failureLines());
 
       put(
           IMPORT,
@@ -777,7 +781,7 @@ class QualityGatesTest {
       GateResult imported = gates.geniesimImport(SCENE);
       assertFailure(imported, "quality.average_score 0.89 < 0.90");
       assertFailure(imported, "quality.threshold 0.85 != MIN_QUALITY_SCORE 0.90");
-      assertEquals(0.9, imported.details().get("min_quality_score"));
+      assertEquals(0.9, ((GateMeasures.Import) imported.measures()).minQualityScore());
     }
 
     @Test

@@ -391,27 +391,33 @@ class VerifierTest {
   }
 
   @Test
-  void anUnreadableFileIsAnErrorNotAPass() throws Exception {
-    stage("obj_1/asset.glb", "hello");
-    ObjectStore store = new Unreadable(new LocalObjectStore(dir), "obj_1/asset.glb");
+  void unreadableFilesAreAnErrorNotAPassAndAllAreNamed() throws Exception {
+    stage("obj_1/asset.glb", "hello", "obj_2/asset.glb", "world", "obj_3/asset.glb", "fine");
+    ObjectStore store =
+        new Unreadable(
+            new LocalObjectStore(dir), java.util.Set.of("obj_1/asset.glb", "obj_2/asset.glb"));
     Verifier verifier = new Verifier(store, 2, meters);
 
-    IOException e = assertThrows(IOException.class, () -> verifier.verify(MANIFEST, false));
-    assertTrue(e instanceof AccessDeniedException, e.toString());
+    UnreadableFilesException e =
+        assertThrows(UnreadableFilesException.class, () -> verifier.verify(MANIFEST, false));
+    assertEquals(
+        List.of("obj_1/asset.glb (permission denied)", "obj_2/asset.glb (permission denied)"),
+        e.files());
+    assertTrue(e.getMessage().startsWith("cannot read 2 listed files: "), e.getMessage());
   }
 
-  /** Refuses to open one object, as a file without read permission does for a normal user. */
+  /** Refuses to open some objects, as a file without read permission does for a normal user. */
   private static final class Unreadable extends ForwardingObjectStore {
-    private final String name;
+    private final java.util.Set<String> names;
 
-    Unreadable(ObjectStore delegate, String name) {
+    Unreadable(ObjectStore delegate, java.util.Set<String> names) {
       super(delegate);
-      this.name = name;
+      this.names = names;
     }
 
     @Override
     public InputStream open(String object, long generation) throws IOException {
-      if (object.equals(name)) {
+      if (names.contains(object)) {
         throw new AccessDeniedException(delegate.describe(object));
       }
       return super.open(object, generation);

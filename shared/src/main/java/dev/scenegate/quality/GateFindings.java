@@ -3,24 +3,33 @@ package dev.scenegate.quality;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * Collects the failures and measured values of one gate. Every criterion is evaluated (no early
- * exit) so a person sees everything wrong at once. Messages read {@code <file>: <what> <value> <op>
- * <limit>}, with {@code <file>} relative to the scene folder.
+ * Collects the failures of one gate, each a {@link GateFailure} under the criterion being checked
+ * ({@link #checking}). Every criterion is evaluated (no early exit) so a person sees everything
+ * wrong at once. Messages read {@code <what> <value> <op> <limit>}; the readers below return the
+ * value they read (null when it is unusable, after recording why) for the gate's measures.
  */
-final class Verdict {
+final class GateFindings {
   private final String scenePrefix;
-  private final List<String> failures = new ArrayList<>();
-  private final Map<String, Object> details = new LinkedHashMap<>();
-  private String firstFailedObject;
+  private final List<GateFailure> failures = new ArrayList<>();
+  private GateFailure.Criterion criterion;
 
-  Verdict(String scenePrefix) {
+  GateFindings(String scenePrefix, GateFailure.Criterion criterion) {
     this.scenePrefix = scenePrefix;
+    this.criterion = criterion;
+  }
+
+  /** The criterion the following failures belong to. */
+  GateFindings checking(GateFailure.Criterion next) {
+    this.criterion = next;
+    return this;
+  }
+
+  GateFailure.Criterion criterion() {
+    return criterion;
   }
 
   /** The object name relative to the scene folder, as people read it. */
@@ -29,24 +38,18 @@ final class Verdict {
   }
 
   void fail(String object, String message) {
-    if (firstFailedObject == null) {
-      firstFailedObject = object;
-    }
-    failures.add(relative(object) + ": " + message);
+    failures.add(
+        new GateFailure(
+            object,
+            relative(object),
+            criterion,
+            message,
+            criterion == GateFailure.Criterion.NO_MOCK));
   }
 
-  /** Takes over another verdict's failures (same scene), e.g. one certificate's. */
-  void absorb(Verdict other) {
-    if (firstFailedObject == null) {
-      firstFailedObject = other.firstFailedObject;
-    }
+  /** Takes over another gate's findings (same scene), e.g. one certificate's. */
+  void absorb(GateFindings other) {
     failures.addAll(other.failures);
-  }
-
-  void detail(String key, Object value) {
-    if (value != null) {
-      details.put(key, value);
-    }
   }
 
   boolean failed() {
@@ -68,71 +71,65 @@ final class Verdict {
   }
 
   /** {@code path} (dotted) is a finite number in [0, 1] and {@code >= min}. */
-  void atLeast(String object, ObjectNode root, String path, double min, String detailKey) {
+  Double atLeast(String object, ObjectNode root, String path, double min) {
     OptionalDouble value = number(object, root, path, ">= " + Json.fmt(min), true);
     if (value.isEmpty()) {
-      return;
+      return null;
     }
-    detail(detailKey, value.getAsDouble());
     if (value.getAsDouble() < min - Json.EPSILON) {
       fail(object, path + " " + Json.fmt(value.getAsDouble()) + " < " + Json.fmt(min));
     }
+    return value.getAsDouble();
   }
 
   /** {@code path} equals {@code expected} (a configured threshold named {@code name}). */
-  void equalsThreshold(
-      String object, ObjectNode root, String path, double expected, String name, String key) {
+  Double equalsThreshold(
+      String object, ObjectNode root, String path, double expected, String name) {
     OptionalDouble value =
         number(object, root, path, "== " + name + " " + Json.fmt(expected), false);
     if (value.isEmpty()) {
-      return;
+      return null;
     }
-    detail(key, value.getAsDouble());
     if (Math.abs(value.getAsDouble() - expected) > Json.EPSILON) {
       fail(
           object,
           path + " " + Json.fmt(value.getAsDouble()) + " != " + name + " " + Json.fmt(expected));
     }
+    return value.getAsDouble();
   }
 
   /** {@code path} is the JSON boolean {@code true}. */
-  void isTrue(String object, ObjectNode root, String path, String detailKey) {
+  Boolean isTrue(String object, ObjectNode root, String path) {
     JsonNode node = at(object, root, path, "needs true");
     if (node == null) {
-      return;
+      return null;
     }
     if (!node.isBoolean()) {
       fail(object, path + " is " + describeWrongType(node) + ", not true/false (needs true)");
-      return;
+      return null;
     }
-    detail(detailKey, node.booleanValue());
     if (!node.booleanValue()) {
       fail(object, path + " is false (needs true)");
     }
+    return node.booleanValue();
   }
 
   /** {@code path} is a whole number equal to 0. */
-  void isZero(String object, ObjectNode root, String path, String detailKey) {
+  Long isZero(String object, ObjectNode root, String path) {
     Long value = whole(object, root, path, "needs 0");
-    if (value == null) {
-      return;
-    }
-    detail(detailKey, value);
-    if (value != 0) {
+    if (value != null && value != 0) {
       fail(object, path + " " + value + " != 0");
     }
+    return value;
   }
 
   /** {@code path} is a whole number above 0. */
-  void positive(String object, ObjectNode root, String path, String detailKey) {
+  Long positive(String object, ObjectNode root, String path) {
     Long value = whole(object, root, path, "needs > 0");
-    if (value == null) {
-      return;
-    }
-    detail(detailKey, value);
-    if (value <= 0) {
+    if (value != null && value <= 0) {
       fail(object, path + " " + value + " is not > 0");
     }
+    return value;
   }
 
   private Long whole(String object, ObjectNode root, String path, String needs) {
@@ -202,10 +199,11 @@ final class Verdict {
         : Json.typeName(node);
   }
 
-  GateResult result(String passReportObject) {
+  /** The report a failed verdict rests on is the file of its first failure. */
+  GateResult result(String passReportObject, GateMeasures measures) {
     if (failures.isEmpty()) {
-      return GateResult.pass(passReportObject, details);
+      return new GateResult(true, passReportObject, List.of(), measures);
     }
-    return GateResult.fail(firstFailedObject, failures, details);
+    return new GateResult(false, failures.get(0).object(), failures, measures);
   }
 }
