@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.Topic;
-import dev.scenegate.pipeline.Evaluation;
 import dev.scenegate.pipeline.MarkerRef;
 import dev.scenegate.pipeline.OutboxEntry;
 import dev.scenegate.pipeline.SceneState;
@@ -89,10 +88,14 @@ public final class StateDocuments {
     if (!state.sceneId().equals(sceneId)) {
       throw new UnreadableStateException("state document belongs to scene " + state.sceneId());
     }
-    return document(state);
+    return document(state, tree);
   }
 
-  private static SceneDocument document(SceneState state) {
+  /**
+   * {@code tree}: the document as read, for what the state's types keep to their package (a stage's
+   * {@code outcome}).
+   */
+  private static SceneDocument document(SceneState state, JsonNode tree) {
     List<SceneDocument.StageEntry> stages = new ArrayList<>();
     List<SceneDocument.TimelineEntry> timeline = new ArrayList<>();
     List<SceneDocument.RaisedAlert> alerts = new ArrayList<>();
@@ -113,6 +116,7 @@ public final class StateDocuments {
     for (Stage stage : Stage.values()) {
       StageRecord record = state.stage(stage);
       MarkerRef trigger = record.trigger();
+      JsonNode outcome = tree.path("stages").path(stage.wireName()).path("outcome");
       stages.add(
           new SceneDocument.StageEntry(
               stage,
@@ -122,7 +126,7 @@ public final class StateDocuments {
               record.details().path("waiting_for").asText(null),
               trigger == null ? null : trigger.object(),
               trigger == null ? null : trigger.generation(),
-              record.status() == StageStatus.FAILED ? failure(record) : null));
+              record.status() == StageStatus.FAILED ? failure(record, outcome) : null));
       for (Transition t : record.history()) {
         timeline.add(entry(stage.wireName(), t));
         // Every transition to failed raised an alert (the state machine fails a stage only on an
@@ -131,7 +135,7 @@ public final class StateDocuments {
             && !pendingAlerts.contains(stage.wireName() + "|" + t.at())) {
           alerts.add(
               new SceneDocument.RaisedAlert(
-                  alertKind(record.outcome(), t.trigger()), stage.wireName(), t.at(), null, true));
+                  alertKind(outcome, t.trigger()), stage.wireName(), t.at(), null, true));
         }
       }
     }
@@ -162,49 +166,71 @@ public final class StateDocuments {
   }
 
   /** The alert kind of the evaluation that decided {@code trigger}, null when no longer known. */
-  private static String alertKind(Evaluation outcome, MarkerRef trigger) {
-    if (outcome == null || trigger == null || !trigger.equals(outcome.marker())) {
+  private static String alertKind(JsonNode outcome, MarkerRef trigger) {
+    if (!outcome.isObject() || trigger == null || !trigger.equals(marker(outcome.path("marker")))) {
       return null;
     }
-    return Evaluation.CHECKSUM.equals(outcome.kind()) ? "checksum_failure" : "gate_failure";
+    return CHECKSUM.equals(outcome.path("kind").asText()) ? "checksum_failure" : "gate_failure";
   }
 
-  private static SceneDocument.Failure failure(StageRecord record) {
-    Evaluation e = record.outcome();
-    if (e == null || e.passed()) {
+  private static final String CHECKSUM = "checksum";
+
+  private static MarkerRef marker(JsonNode node) {
+    if (!node.isObject() || !node.hasNonNull("object")) {
+      return null;
+    }
+    try {
+      return MarkerRef.of(
+          node.path("object").asText(), Long.parseLong(node.path("generation").asText()));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static SceneDocument.Failure failure(StageRecord record, JsonNode e) {
+    if (!e.isObject() || e.path("passed").asBoolean(false)) {
       return new SceneDocument.Failure(
           null, record.details().path("reason").asText(null), null, List.of(), 0, List.of());
     }
     List<SceneDocument.FileFailure> files = new ArrayList<>();
-    for (ChecksumAlert.Failure f : e.failures()) {
+    for (JsonNode f : e.path("failures")) {
       files.add(
           new SceneDocument.FileFailure(
-              f.path(),
-              f.kind(),
-              f.expectedSha256(),
-              f.actualSha256(),
-              f.expectedSize(),
-              f.actualSize()));
+              text(f, "path"),
+              text(f, "kind"),
+              text(f, "expected_sha256"),
+              text(f, "actual_sha256"),
+              f.hasNonNull("expected_size") ? f.get("expected_size").asLong() : null,
+              f.hasNonNull("actual_size") ? f.get("actual_size").asLong() : null));
     }
+    String kind = text(e, "kind");
+    String reason = text(e, "reason");
+    String path = text(e, "path");
     return new SceneDocument.Failure(
-        e.kind(),
-        e.reason(),
-        e.path(),
+        kind,
+        reason,
+        path,
         files,
-        Math.max(e.failuresTotal(), files.size()),
-        remediation(e, record.trigger()));
+        Math.max(e.path("failures_total").asInt(), files.size()),
+        remediation(kind, reason, path, record.trigger()));
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
   }
 
   /**
    * The remediation steps the stage's alert carried: the state machine's rule (SceneMachine.alert),
    * which the state does not keep once the alert is published.
    */
-  private static List<String> remediation(Evaluation e, MarkerRef trigger) {
-    if (Evaluation.CHECKSUM.equals(e.kind())) {
+  private static List<String> remediation(
+      String kind, String reason, String path, MarkerRef trigger) {
+    if (CHECKSUM.equals(kind)) {
       return ChecksumAlert.REMEDIATION;
     }
     return List.of(
-        "Inspect " + e.path() + ": " + e.reason(),
+        "Inspect " + path + ": " + reason,
         "Fix the upstream job (no mock capture, real PhysX, thresholds of the runbook) and"
             + " re-run it; a new generation of "
             + (trigger == null ? "the stage's marker" : trigger.object())
