@@ -4,6 +4,7 @@ import dev.scenegate.cli.CliException;
 import dev.scenegate.cli.Console;
 import dev.scenegate.cli.ExitCodes;
 import dev.scenegate.cli.Main;
+import dev.scenegate.cli.StopSignals;
 import dev.scenegate.pipeline.Verdict;
 import java.io.IOException;
 import java.net.BindException;
@@ -16,7 +17,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code scenegate board}: serves the fleet on 127.0.0.1 until Ctrl-C, or writes one snapshot page
@@ -129,37 +129,19 @@ public final class Board {
     return ExitCodes.OK;
   }
 
-  /**
-   * Serves until Ctrl-C or SIGTERM. Both run shutdown hooks: this one asks the serving thread to
-   * stop, waits for it to say so, then ends the JVM with 0, the exit of a stop the user asked for
-   * (DESIGN: Signals); left alone, the JVM would exit 130 or 143.
-   */
+  /** Serves until Ctrl-C or SIGTERM: a stop the user asks for, so a clean one with exit 0. */
   private static void awaitStop(BoardServer server, String source, Console console) {
     CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              stop.countDown();
-              try {
-                stopped.await(5, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              Runtime.getRuntime().halt(ExitCodes.OK);
-            },
-            "scenegate-board-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    console
-        .out()
-        .println(
-            "scenegate board: "
-                + server.url()
-                + "  (scene states at "
-                + source
-                + "; read-only; Ctrl-C stops)");
-    console.out().flush();
-    try {
+    try (StopSignals signals = StopSignals.install(stop::countDown)) {
+      console
+          .out()
+          .println(
+              "scenegate board: "
+                  + server.url()
+                  + "  (scene states at "
+                  + source
+                  + "; read-only; Ctrl-C stops)");
+      console.out().flush();
       stop.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -167,12 +149,6 @@ public final class Board {
       server.close();
       console.out().println("scenegate board: stopped");
       console.out().flush();
-      stopped.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // Shutting down already: the hook is running and halts once we are done.
-      }
     }
   }
 }
