@@ -48,6 +48,8 @@ public final class Main {
             VerifyCommand::new,
             ManifestCommand::new,
             StatusCommand::new,
+            dev.scenegate.fleet.ScenesCommand::new,
+            dev.scenegate.fleet.BoardCommand::new,
             CheckCommand::new,
             RegressionCommand::new,
             BackfillCommand::new,

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * --bucket B | --dir DIR}, a Cloud Storage bucket or a local folder acting as one. The one place
  * both are checked and the store is opened, so the commands accept and refuse the same things.
  */
-final class SceneTarget {
+public final class SceneTarget {
   private SceneTarget() {}
 
   /** {@code given} when it is a scene id (DESIGN's pattern); otherwise bad input. */
@@ -31,7 +31,7 @@ final class SceneTarget {
    * The store named by exactly one of {@code --bucket} (see {@link GcsTargets#bucket}: the name is
    * checked and the bucket must exist) or {@code --dir} (an existing folder).
    */
-  static ObjectStore store(String bucket, String dir, Console console) throws CliException {
+  public static ObjectStore store(String bucket, String dir, Console console) throws CliException {
     if ((bucket == null) == (dir == null)) {
       throw CliException.usage("give exactly one of --bucket B or --dir DIR");
     }

@@ -142,6 +142,9 @@ public final class DemoCommand extends CliCommand {
             + " passed every stage; "
             + BAD_SCENE
             + " failed at regen3d with a .failed marker and a checksum alert, as designed");
+    if (keep) {
+      out.println("see the fleet in the browser: scenegate board --dir " + dir);
+    }
     return ExitCodes.OK;
   }
 
