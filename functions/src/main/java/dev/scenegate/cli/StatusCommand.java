@@ -1,8 +1,8 @@
 package dev.scenegate.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenegate.events.EventJson;
 import dev.scenegate.pipeline.MarkerRef;
 import dev.scenegate.pipeline.SceneState;
 import dev.scenegate.pipeline.SceneStateStore;
@@ -18,7 +18,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,8 +43,6 @@ import picocli.CommandLine.Parameters;
                     passed), 1 the verdict is failed, 2 no such scene state, an unreadable one,
                     or bad input""")
 public final class StatusCommand extends CliCommand {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** History entries shown, newest first. */
   static final int RECENT = 15;
 
@@ -86,11 +86,7 @@ public final class StatusCommand extends CliCommand {
   /** With --json a failure is one JSON object too, as with verify and check. */
   @Override
   protected ObjectNode jsonFailure(CliException e) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("scene_id", sceneId);
-    root.putNull("verdict");
-    root.set("error", e.toJson());
-    return root;
+    return EventJson.MAPPER.valueToTree(new Failure(sceneId, null, e.toJson()));
   }
 
   private int show(Console console, boolean json) throws Exception {
@@ -142,9 +138,43 @@ public final class StatusCommand extends CliCommand {
     return ExitCodes.OK;
   }
 
+  /** The {@code status --json} answer on exit 2: the scene, a null verdict and the error. */
+  record Failure(String sceneId, String verdict, ObjectNode error) {}
+
+  /**
+   * The {@code status --json} answer (DESIGN "Command line"), bound through {@link
+   * EventJson#MAPPER}: keys in component order, nulls written; {@code use_geniesim} only when the
+   * state holds the scene's config. {@code error} is always null here.
+   */
+  record Report(
+      String sceneId,
+      String bucket,
+      String stateObject,
+      String verdict,
+      String updatedAt,
+      Map<String, StageView> stages,
+      List<HistoryEntry> history,
+      int outboxPending,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean useGeniesim,
+      ObjectNode error) {}
+
+  /** One stage of {@link Report}: its status, trigger and the reason its details give. */
+  record StageView(
+      String status, MarkerRef trigger, String updatedAt, String reason, ObjectNode details) {}
+
+  /** One transition of a stage ({@code e2e} for the verdict), as {@code history} lists it. */
+  record HistoryEntry(
+      String at,
+      String stage,
+      String from,
+      String to,
+      MarkerRef trigger,
+      String cause,
+      String reason) {}
+
   /** Recent transitions of every stage and the verdict, newest first. */
-  static List<ObjectNode> recentHistory(SceneState state) {
-    List<ObjectNode> all = new ArrayList<>();
+  static List<HistoryEntry> recentHistory(SceneState state) {
+    List<HistoryEntry> all = new ArrayList<>();
     for (Stage stage : Stage.values()) {
       for (Transition t : state.stage(stage).history()) {
         all.add(transition(stage.wireName(), t));
@@ -154,11 +184,14 @@ public final class StatusCommand extends CliCommand {
       all.add(transition("e2e", t));
     }
     // By instant, not by text: Instant.toString() drops trailing zero groups of the fraction.
-    all.sort(Comparator.comparing((ObjectNode n) -> instant(n.path("at").asText(""))).reversed());
+    all.sort(Comparator.comparing((HistoryEntry n) -> instant(n.at())).reversed());
     return all.subList(0, Math.min(RECENT, all.size()));
   }
 
   private static Instant instant(String at) {
+    if (at == null) {
+      return Instant.MIN;
+    }
     try {
       return Instant.parse(at);
     } catch (DateTimeParseException e) {
@@ -166,53 +199,36 @@ public final class StatusCommand extends CliCommand {
     }
   }
 
-  private static ObjectNode transition(String stage, Transition t) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("at", t.at());
-    node.put("stage", stage);
-    node.put("from", t.from());
-    node.put("to", t.to());
-    node.set("trigger", ref(t.trigger()));
-    node.put("cause", t.cause());
-    node.put("reason", t.reason());
-    return node;
-  }
-
-  private static ObjectNode ref(MarkerRef ref) {
-    if (ref == null) {
-      return null;
-    }
-    ObjectNode node = JSON.createObjectNode();
-    node.put("object", ref.object());
-    node.put("generation", Long.toString(ref.generation()));
-    return node;
+  private static HistoryEntry transition(String stage, Transition t) {
+    return new HistoryEntry(t.at(), stage, t.from(), t.to(), t.trigger(), t.cause(), t.reason());
   }
 
   static ObjectNode toJson(SceneState state, String where) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("scene_id", state.sceneId());
-    root.put("bucket", state.bucket());
-    root.put("state_object", where);
-    root.put("verdict", state.verdict().wireName());
-    root.put("updated_at", state.updatedAt());
-    ObjectNode stages = root.putObject("stages");
+    Map<String, StageView> stages = new LinkedHashMap<>();
     for (Stage stage : Stage.values()) {
       StageRecord r = state.stage(stage);
-      ObjectNode s = stages.putObject(stage.wireName());
-      s.put("status", r.status().wireName());
-      s.set("trigger", ref(r.trigger()));
-      s.put("updated_at", r.updatedAt());
-      s.put("reason", r.details().path("reason").asText(null));
-      s.set("details", r.details());
+      stages.put(
+          stage.wireName(),
+          new StageView(
+              r.status().wireName(),
+              r.trigger(),
+              r.updatedAt(),
+              r.details().path("reason").asText(null),
+              r.details()));
     }
-    ArrayNode history = root.putArray("history");
-    recentHistory(state).forEach(history::add);
-    root.put("outbox_pending", state.outbox().size());
-    if (state.config() != null) {
-      root.put("use_geniesim", state.config().useGeniesim());
-    }
-    root.putNull("error");
-    return root;
+    Report report =
+        new Report(
+            state.sceneId(),
+            state.bucket(),
+            where,
+            state.verdict().wireName(),
+            state.updatedAt(),
+            stages,
+            recentHistory(state),
+            state.outbox().size(),
+            state.config() == null ? null : state.config().useGeniesim(),
+            null);
+    return EventJson.MAPPER.valueToTree(report);
   }
 
   /**
@@ -235,19 +251,17 @@ public final class StatusCommand extends CliCommand {
         out.printf("%-47s %s%n", "", Main.oneLine(clip(reason, 160)));
       }
     }
-    List<ObjectNode> history = withHistory ? recentHistory(state) : List.of();
+    List<HistoryEntry> history = withHistory ? recentHistory(state) : List.of();
     if (!history.isEmpty()) {
       out.printf("%nrecent history (newest first):%n");
-      for (ObjectNode t : history) {
+      for (HistoryEntry t : history) {
         out.printf(
             "  %s  %-16s %s -> %s%s%n",
-            t.path("at").asText(),
-            t.path("stage").asText(),
-            t.path("from").asText(),
-            t.path("to").asText(),
-            t.path("reason").isTextual()
-                ? "  (" + Main.oneLine(clip(t.path("reason").asText(), 100)) + ")"
-                : "");
+            t.at(),
+            t.stage(),
+            t.from(),
+            t.to(),
+            t.reason() != null ? "  (" + Main.oneLine(clip(t.reason(), 100)) + ")" : "");
       }
     }
     if (!state.outbox().isEmpty()) {

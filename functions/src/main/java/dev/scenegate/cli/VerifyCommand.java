@@ -1,8 +1,8 @@
 package dev.scenegate.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenegate.events.ChecksumAlert;
+import dev.scenegate.events.EventJson;
 import dev.scenegate.manifest.ChecksumManifest;
 import dev.scenegate.manifest.ManifestEntry;
 import dev.scenegate.manifest.ManifestInvalidException;
@@ -13,6 +13,7 @@ import dev.scenegate.verify.VerificationReport;
 import dev.scenegate.verify.Verifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,8 +43,6 @@ import picocli.CommandLine.Parameters;
       "            --json, \"error\" says which."
     })
 public final class VerifyCommand extends CliCommand {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Parameters(
       index = "0",
       paramLabel = "TARGET",
@@ -188,31 +187,42 @@ public final class VerifyCommand extends CliCommand {
     return text.append(" (").append(target.manifestDescription()).append(')').toString();
   }
 
+  /**
+   * The {@code verify --json} answer (DESIGN "Command line"), bound through {@link
+   * EventJson#MAPPER}: keys in component order, nulls written. {@code error} is the failure's
+   * {@code {code, message}} or null.
+   */
+  record Report(
+      String target,
+      String manifest,
+      boolean ok,
+      int filesChecked,
+      long bytesHashed,
+      long durationMs,
+      ObjectNode error,
+      List<ChecksumAlert.Failure> failures,
+      List<String> unlisted) {
+
+    static Report of(String target, String manifest, VerificationReport report, ObjectNode error) {
+      if (report == null) {
+        return new Report(target, manifest, false, 0, 0, 0, error, List.of(), List.of());
+      }
+      return new Report(
+          target,
+          manifest,
+          report.ok(),
+          report.filesChecked(),
+          report.bytesHashed(),
+          report.durationMs(),
+          error,
+          report.failures().stream().map(ChecksumAlert.Failure::of).toList(),
+          List.copyOf(report.unlisted()));
+    }
+  }
+
   static ObjectNode toJson(
       String target, String manifest, VerificationReport report, ObjectNode error) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("target", target);
-    root.put("manifest", manifest);
-    root.put("ok", report != null && report.ok());
-    root.put("files_checked", report == null ? 0 : report.filesChecked());
-    root.put("bytes_hashed", report == null ? 0 : report.bytesHashed());
-    root.put("duration_ms", report == null ? 0 : report.durationMs());
-    root.set("error", error);
-    ArrayNode failures = root.putArray("failures");
-    ArrayNode unlisted = root.putArray("unlisted");
-    if (report != null) {
-      for (FileFailure f : report.failures()) {
-        ObjectNode node = failures.addObject();
-        node.put("path", f.path());
-        node.put("kind", f.kind().name());
-        node.put("expected_sha256", f.expectedSha256());
-        node.put("actual_sha256", f.actualSha256());
-        node.put("expected_size", f.expectedSize());
-        node.put("actual_size", f.actualSize());
-      }
-      report.unlisted().forEach(unlisted::add);
-    }
-    return root;
+    return EventJson.MAPPER.valueToTree(Report.of(target, manifest, report, error));
   }
 
   private static void printHuman(Console console, Target target, VerificationReport report) {

@@ -203,7 +203,7 @@ class StatusCommandTest {
     SceneState state = SceneState.fromJson(new ObjectMapper().readTree(doc));
     assertEquals(
         List.of("2026-01-01T00:00:05.500250Z", "2026-01-01T00:00:05.500Z", "2026-01-01T00:00:05Z"),
-        StatusCommand.recentHistory(state).stream().map(n -> n.path("at").asText()).toList());
+        StatusCommand.recentHistory(state).stream().map(StatusCommand.HistoryEntry::at).toList());
   }
 
   @Test

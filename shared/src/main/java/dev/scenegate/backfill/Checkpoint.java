@@ -1,7 +1,8 @@
 package dev.scenegate.backfill;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.EventJson;
 import java.io.IOException;
@@ -32,6 +33,29 @@ public record Checkpoint(
     String execution) {
 
   public static final String SCHEMA_VERSION = "1.0";
+
+  private static final ObjectWriter PRETTY = EventJson.MAPPER.writerWithDefaultPrettyPrinter();
+
+  /**
+   * The checkpoint document as written (keys in component order; {@code execution} only when
+   * known), bound through {@link EventJson#MAPPER}. {@code totals} is the {@link Tally}'s form.
+   */
+  record Document(
+      String schemaVersion,
+      String target,
+      List<String> types,
+      Integer taskIndex,
+      Integer taskCount,
+      PositionJson position,
+      List<String> doneBeyond,
+      Boolean complete,
+      String startedAt,
+      String updatedAt,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String execution,
+      JsonNode totals) {}
+
+  /** A {@link Position} as written: the type's wire name and the object name. */
+  record PositionJson(String type, String name) {}
 
   public Checkpoint {
     types = List.copyOf(types);
@@ -66,82 +90,97 @@ public record Checkpoint(
   }
 
   public byte[] toBytes() {
-    ObjectNode root = EventJson.MAPPER.createObjectNode();
-    root.put("schema_version", SCHEMA_VERSION);
-    root.put("target", target);
-    ArrayNode typeList = root.putArray("types");
-    types.forEach(t -> typeList.add(t.wireName()));
-    root.put("task_index", shard.index());
-    root.put("task_count", shard.count());
-    if (position == null) {
-      root.putNull("position");
-    } else {
-      ObjectNode pos = root.putObject("position");
-      pos.put("type", position.type().wireName());
-      pos.put("name", position.name());
+    ObjectNode totals = EventJson.MAPPER.createObjectNode();
+    tally.writeTo(totals);
+    Document doc =
+        new Document(
+            SCHEMA_VERSION,
+            target,
+            types.stream().map(ArtifactType::wireName).toList(),
+            shard.index(),
+            shard.count(),
+            position == null ? null : new PositionJson(position.type().wireName(), position.name()),
+            doneBeyond,
+            complete,
+            startedAt,
+            updatedAt,
+            execution,
+            totals);
+    try {
+      return (PRETTY.writeValueAsString(doc) + "\n").getBytes(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write checkpoint", e);
     }
-    ArrayNode beyond = root.putArray("done_beyond");
-    doneBeyond.forEach(beyond::add);
-    root.put("complete", complete);
-    root.put("started_at", startedAt);
-    root.put("updated_at", updatedAt);
-    if (execution != null) {
-      root.put("execution", execution);
-    }
-    tally.writeTo(root.putObject("totals"));
-    return (root.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
   /** Parses a checkpoint; empty when it is not one this version can resume from. */
   public static Optional<Checkpoint> parse(byte[] data) {
     JsonNode root;
+    Document doc;
     try {
       root = EventJson.MAPPER.readTree(data);
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-    if (root == null
-        || !root.isObject()
-        || !SCHEMA_VERSION.equals(root.path("schema_version").asText())
-        || !root.path("target").isTextual()) {
-      return Optional.empty();
-    }
-    List<ArtifactType> types = new ArrayList<>();
-    for (JsonNode t : root.path("types")) {
-      Optional<ArtifactType> type = ArtifactType.fromWireName(t.asText());
-      if (type.isEmpty()) {
+      if (root == null || !root.isObject() || !root.path("target").isTextual()) {
         return Optional.empty();
       }
-      types.add(type.get());
+      // As the released version read them: a position that is no object is none, so is an
+      // execution that is no string.
+      ObjectNode fields = (ObjectNode) root;
+      if (!fields.path("position").isObject()) {
+        fields.remove("position");
+      }
+      if (!fields.path("execution").isTextual()) {
+        fields.remove("execution");
+      }
+      doc = EventJson.MAPPER.treeToValue(root, Document.class);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
-    Shard shard;
+    if (!SCHEMA_VERSION.equals(doc.schemaVersion())) {
+      return Optional.empty();
+    }
     try {
-      shard = Shard.of(root.path("task_index").asInt(-1), root.path("task_count").asInt(0));
-    } catch (IllegalArgumentException e) {
+      return Optional.of(checkpoint(doc));
+    } catch (IllegalArgumentException | NullPointerException e) {
       return Optional.empty();
     }
+  }
+
+  /** The checkpoint {@code doc} describes; IllegalArgumentException when it cannot be resumed. */
+  private static Checkpoint checkpoint(Document doc) {
+    List<ArtifactType> types = new ArrayList<>();
+    for (String t : doc.types() == null ? List.<String>of() : doc.types()) {
+      types.add(type(t));
+    }
+    Shard shard =
+        Shard.of(
+            doc.taskIndex() == null ? -1 : doc.taskIndex(),
+            doc.taskCount() == null ? 0 : doc.taskCount());
     Position position = null;
-    JsonNode pos = root.path("position");
-    if (pos.isObject()) {
-      Optional<ArtifactType> type = ArtifactType.fromWireName(pos.path("type").asText());
-      if (type.isEmpty() || !pos.path("name").isTextual()) {
-        return Optional.empty();
+    if (doc.position() != null) {
+      if (doc.position().name() == null) {
+        throw new IllegalArgumentException("position without a name");
       }
-      position = Position.of(type.get(), pos.path("name").asText());
+      position = Position.of(type(doc.position().type()), doc.position().name());
     }
     List<String> doneBeyond = new ArrayList<>();
-    root.path("done_beyond").forEach(n -> doneBeyond.add(n.asText()));
-    return Optional.of(
-        new Checkpoint(
-            root.path("target").asText(),
-            types,
-            shard,
-            position,
-            doneBeyond,
-            root.path("complete").asBoolean(false),
-            root.path("started_at").asText(null),
-            root.path("updated_at").asText(null),
-            Tally.readFrom(root.path("totals")),
-            root.path("execution").isTextual() ? root.path("execution").asText() : null));
+    if (doc.doneBeyond() != null) {
+      doc.doneBeyond().forEach(doneBeyond::add);
+    }
+    return new Checkpoint(
+        doc.target(),
+        types,
+        shard,
+        position,
+        doneBeyond,
+        doc.complete() != null && doc.complete(),
+        doc.startedAt(),
+        doc.updatedAt(),
+        Tally.readFrom(doc.totals() == null ? EventJson.MAPPER.missingNode() : doc.totals()),
+        doc.execution());
+  }
+
+  private static ArtifactType type(String wireName) {
+    return ArtifactType.fromWireName(wireName == null ? "" : wireName)
+        .orElseThrow(() -> new IllegalArgumentException("unknown type " + wireName));
   }
 }

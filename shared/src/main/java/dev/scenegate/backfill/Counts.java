@@ -1,7 +1,9 @@
 package dev.scenegate.backfill;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scenegate.events.EventJson;
 
 /**
  * Object counts of a backfill, overall or for one artifact type. {@code updated} counts objects
@@ -61,34 +63,20 @@ public record Counts(
     return skippedNoFile + skippedUnreadable + skippedAlertFailed;
   }
 
+  /** Writes the counts into {@code node}, keys in component order (snake_case). */
   void writeTo(ObjectNode node) {
-    node.put("scanned", scanned);
-    node.put("updated", updated);
-    node.put("already_current", alreadyCurrent);
-    node.put("would_update", wouldUpdate);
-    node.put("drift_events", driftEvents);
-    node.put("known_drift", knownDrift);
-    node.put("skipped_no_file", skippedNoFile);
-    node.put("skipped_unreadable", skippedUnreadable);
-    node.put("skipped_alert_failed", skippedAlertFailed);
-    node.put("files_hashed", filesHashed);
-    node.put("bytes_hashed", bytesHashed);
-    node.put("bytes_to_hash", bytesToHash);
+    node.setAll((ObjectNode) EventJson.MAPPER.valueToTree(this));
   }
 
+  /** Reads counts written by {@link #writeTo}; a missing count is 0. */
   static Counts readFrom(JsonNode node) {
-    return new Counts(
-        node.path("scanned").asLong(),
-        node.path("updated").asLong(),
-        node.path("already_current").asLong(),
-        node.path("would_update").asLong(),
-        node.path("drift_events").asLong(),
-        node.path("known_drift").asLong(),
-        node.path("skipped_no_file").asLong(),
-        node.path("skipped_unreadable").asLong(),
-        node.path("skipped_alert_failed").asLong(),
-        node.path("files_hashed").asLong(),
-        node.path("bytes_hashed").asLong(),
-        node.path("bytes_to_hash").asLong());
+    if (!node.isObject()) {
+      return ZERO;
+    }
+    try {
+      return EventJson.MAPPER.treeToValue(node, Counts.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("malformed counts: " + e.getOriginalMessage(), e);
+    }
   }
 }
