@@ -234,7 +234,7 @@ final class BoardServer implements AutoCloseable {
               context(s.version()), "Not found", "No state for scene " + sceneId + " (yet)"));
       return;
     }
-    html(exchange, 200, BoardPage.scene(detail.get(), context(s.version()), clock.instant()));
+    html(exchange, 200, ScenePage.scene(detail.get(), context(s.version()), clock.instant()));
   }
 
   private Snapshot fleetOr503(HttpExchange exchange) throws IOException {
