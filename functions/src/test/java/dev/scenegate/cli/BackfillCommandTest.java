@@ -321,7 +321,7 @@ class BackfillCommandTest {
   void objectNamesWithControlCharactersStayOnOneTableLine() {
     assertEquals(
         "scenes/a/assets/x\\u000ay\\u001b[2J",
-        BackfillCommand.shown("scenes/a/assets/x\ny\u001b[2J"));
+        BackfillTable.shown("scenes/a/assets/x\ny\u001b[2J"));
   }
 
   // ---- helpers ----
