@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -52,24 +53,7 @@ public final class StatusCommand extends CliCommand {
       description = "the scene (scenes/<SCENE_ID>/ in the bucket)")
   String sceneId;
 
-  @Option(
-      names = "--bucket",
-      paramLabel = "B",
-      description =
-          "the state bucket on Cloud Storage, B or gs://B (STORAGE_EMULATOR_HOST honoured)")
-  String bucket;
-
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      description = "a local folder acting as the bucket (local mode)")
-  String dir;
-
-  @Option(
-      names = "--state-prefix",
-      paramLabel = "P",
-      description = "folder of the state documents (default _scenegate/state/)")
-  String statePrefix;
+  @Mixin StateLocation location;
 
   @Option(
       names = "--json",
@@ -91,10 +75,13 @@ public final class StatusCommand extends CliCommand {
 
   private int show(Console console, boolean json) throws Exception {
     SceneTarget.sceneId(sceneId);
-    ObjectStore store = SceneTarget.store(bucket, dir, console);
+    ObjectStore store = SceneTarget.store(location.bucket(), location.dir(), console);
     SceneStateStore states =
         new SceneStateStore(
-            store, statePrefix == null ? SceneStateStore.DEFAULT_PREFIX : statePrefix);
+            store,
+            location.statePrefix() == null
+                ? SceneStateStore.DEFAULT_PREFIX
+                : location.statePrefix());
     String where = store.describe(states.objectName(sceneId));
     Optional<SceneStateStore.Loaded> loaded;
     try {

@@ -2,9 +2,11 @@ package dev.scenegate.fleet;
 
 import dev.scenegate.cli.CliCommand;
 import dev.scenegate.cli.CliException;
+import dev.scenegate.cli.StateLocation;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Registers {@code scenegate board}: the options, parsed by picocli into {@link Board.Options}. */
@@ -31,17 +33,7 @@ import picocli.CommandLine.Option;
                     port is taken, or the states could not be listed""")
 public final class BoardCommand extends CliCommand {
 
-  @Option(
-      names = "--bucket",
-      paramLabel = "B",
-      description = "the state bucket on Cloud Storage, B or gs://B")
-  String bucket;
-
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      description = "a local folder acting as the bucket (local mode)")
-  String dir;
+  @Mixin StateLocation location;
 
   @Option(
       names = "--port",
@@ -56,12 +48,6 @@ public final class BoardCommand extends CliCommand {
           "write one self-contained page (the fleet, then every failed, running or stale scene)"
               + " to FILE and exit, e.g. to attach to a ticket")
   String html;
-
-  @Option(
-      names = "--state-prefix",
-      paramLabel = "P",
-      description = "folder of the state documents (default _scenegate/state/)")
-  String statePrefix;
 
   @Override
   protected int run() throws Exception {
@@ -78,6 +64,9 @@ public final class BoardCommand extends CliCommand {
         throw CliException.usage("--html: invalid path " + html);
       }
     }
-    return Board.run(new Board.Options(bucket, dir, statePrefix, portNumber, file), console());
+    return Board.run(
+        new Board.Options(
+            location.bucket(), location.dir(), location.statePrefix(), portNumber, file),
+        console());
   }
 }

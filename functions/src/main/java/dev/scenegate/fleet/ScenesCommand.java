@@ -3,7 +3,9 @@ package dev.scenegate.fleet;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.cli.CliCommand;
 import dev.scenegate.cli.CliException;
+import dev.scenegate.cli.StateLocation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,29 +33,13 @@ import picocli.CommandLine.Option;
                     could not be listed""")
 public final class ScenesCommand extends CliCommand {
 
-  @Option(
-      names = "--bucket",
-      paramLabel = "B",
-      description = "the state bucket on Cloud Storage, B or gs://B")
-  String bucket;
-
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      description = "a local folder acting as the bucket (local mode)")
-  String dir;
+  @Mixin StateLocation location;
 
   @Option(names = "--failed", description = "only failed scenes")
   boolean failed;
 
   @Option(names = "--stale", description = "only scenes with a stale stage (with --failed: either)")
   boolean stale;
-
-  @Option(
-      names = "--state-prefix",
-      paramLabel = "P",
-      description = "folder of the state documents (default _scenegate/state/)")
-  String statePrefix;
 
   @Option(
       names = "--json",
@@ -66,7 +52,10 @@ public final class ScenesCommand extends CliCommand {
 
   @Override
   protected int run() throws Exception {
-    return Scenes.run(new Scenes.Options(bucket, dir, statePrefix, failed, stale, json), console());
+    return Scenes.run(
+        new Scenes.Options(
+            location.bucket(), location.dir(), location.statePrefix(), failed, stale, json),
+        console());
   }
 
   @Override
