@@ -13,17 +13,22 @@ import java.util.List;
 import java.util.Map;
 
 /** Runs the CLI in-process over byte streams, as a terminal-less caller (CI, a script) would. */
-record Cli(int exit, String out, String err) {
+public record Cli(int exit, String out, String err) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static Cli run(String... argv) {
+    return run(Map.of(), argv);
+  }
+
+  /** The same with the environment the commands read (emulator hosts, thresholds). */
+  public static Cli run(Map<String, String> env, String... argv) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Console console =
         new Console(
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
-            Map.of(),
+            env,
             false);
     int exit = Main.standard().run(List.of(argv), console);
     return new Cli(

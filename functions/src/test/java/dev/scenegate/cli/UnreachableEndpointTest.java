@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,26 +24,11 @@ class UnreachableEndpointTest {
     }
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(Map<String, String> env, String... argv) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Console console =
-        new Console(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            env,
-            false);
-    int exit = Main.standard().run(List.of(argv), console);
-    return new Run(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void verifyOnAClosedStorageEmulatorPortIsAStorageErrorNamingTheHost() throws Exception {
-    Run run =
-        run(Map.of("STORAGE_EMULATOR_HOST", closed), "verify", "gs://some-bucket/scene", "--json");
+    Cli run =
+        Cli.run(
+            Map.of("STORAGE_EMULATOR_HOST", closed), "verify", "gs://some-bucket/scene", "--json");
 
     assertEquals(2, run.exit(), run.toString());
     JsonNode error = new ObjectMapper().readTree(run.out()).get("error");
@@ -61,8 +42,9 @@ class UnreachableEndpointTest {
 
   @Test
   void checkWithABucketOnAClosedPortIsAStorageError() {
-    Run run =
-        run(Map.of("STORAGE_EMULATOR_HOST", closed), "check", "kitchen_001", "--bucket", "b-1x");
+    Cli run =
+        Cli.run(
+            Map.of("STORAGE_EMULATOR_HOST", closed), "check", "kitchen_001", "--bucket", "b-1x");
 
     assertEquals(2, run.exit(), run.toString());
     assertTrue(run.err().contains("cannot reach Cloud Storage at http://" + closed), run.err());
@@ -70,8 +52,8 @@ class UnreachableEndpointTest {
 
   @Test
   void alertsTailOnAClosedPubSubPortSaysSo() {
-    Run run =
-        run(
+    Cli run =
+        Cli.run(
             Map.of("PUBSUB_EMULATOR_HOST", closed),
             "alerts",
             "tail",

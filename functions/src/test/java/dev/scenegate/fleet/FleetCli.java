@@ -5,28 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scenegate.cli.Console;
-import dev.scenegate.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
+import dev.scenegate.cli.Cli;
 import java.util.Map;
 
-/** Runs the CLI in-process over byte streams with a given environment. */
+/** The CLI run in-process ({@link Cli}), with the fleet tests' assertions on its output. */
 record FleetCli(int exit, String out, String err) {
   static FleetCli run(Map<String, String> env, String... argv) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Console console =
-        new Console(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            env,
-            false);
-    int exit = Main.standard().run(List.of(argv), console);
-    return new FleetCli(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    Cli cli = Cli.run(env, argv);
+    return new FleetCli(cli.exit(), cli.out(), cli.err());
   }
 
   /** stdout as exactly one JSON object on one line. */
