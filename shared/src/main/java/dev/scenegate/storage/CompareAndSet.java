@@ -90,15 +90,22 @@ public final class CompareAndSet {
   /**
    * Reads, decides and writes until a write wins or the decision keeps the document.
    *
-   * @throws PreconditionFailedException when every attempt the backoff allows lost its race
+   * @throws PreconditionFailedException when every attempt the backoff allows lost its race (an
+   *     {@link ObjectKeptChangingException} when the last one lost it while reading)
    */
   public <T> Updated<T> update(String name, int maxBytes, Decision<T> decision) throws IOException {
-    PreconditionFailedException lost = null;
+    IOException lost = null;
     for (int attempt = 1; backoff.allows(attempt); attempt++) {
       if (attempt > 1) {
         backoff.pauseAfter(attempt - 1);
       }
-      Optional<ObjectContent> current = read(name, maxBytes);
+      Optional<ObjectContent> current;
+      try {
+        current = read(name, maxBytes);
+      } catch (ObjectKeptChangingException e) {
+        lost = e; // writers so busy that no read saw a stable generation: the same lost race
+        continue;
+      }
       Change<T> change = decision.decide(current);
       if (change.write() == null) {
         return new Updated<>(change.result(), null);

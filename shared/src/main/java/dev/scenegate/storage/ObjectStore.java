@@ -40,8 +40,8 @@ public interface ObjectStore {
   /**
    * The current generation of a small object with its bytes, or empty when there is none: a stat,
    * then a read pinned to that generation, looked at again (at most {@link #READ_CURRENT_ATTEMPTS}
-   * times) when the object was replaced between the two. An object replaced every time is a {@link
-   * TransientStorageException}; a deleted one is empty; one over {@code maxBytes} is an {@link
+   * times) when the object was replaced between the two. An object replaced every time is an {@link
+   * ObjectKeptChangingException}; a deleted one is empty; one over {@code maxBytes} is an {@link
    * ObjectTooLargeException}. The one place this rule is written: both adapters (and test doubles)
    * get it from here, built on their {@code stat} and {@code readSmall}.
    */
@@ -61,11 +61,7 @@ public interface ObjectStore {
         // Replaced or deleted between the stat and the read: look again.
       }
     }
-    throw new TransientStorageException(
-        describe(name)
-            + " was replaced "
-            + READ_CURRENT_ATTEMPTS
-            + " times while being read; try again later");
+    throw new ObjectKeptChangingException(describe(name), READ_CURRENT_ATTEMPTS);
   }
 
   /**

@@ -549,6 +549,39 @@ public abstract class ObjectStoreContract {
     assertEquals(List.of(Duration.ofMillis(10), Duration.ofMillis(20)), pauses);
   }
 
+  @Test
+  void compareAndSetTreatsAReadThatKeptChangingAsALostRace() throws Exception {
+    ObjectStore real = store();
+    put(real, "doc.json", "0");
+    AtomicInteger unstableReads = new AtomicInteger(2);
+    ObjectStore busy =
+        new ForwardingObjectStore(real) {
+          @Override
+          public Optional<ObjectContent> readCurrent(String name, int maxBytes) throws IOException {
+            if (unstableReads.getAndDecrement() > 0) {
+              throw new ObjectKeptChangingException(name, READ_CURRENT_ATTEMPTS);
+            }
+            return super.readCurrent(name, maxBytes);
+          }
+        };
+    List<Duration> pauses = new ArrayList<>();
+    Backoff backoff =
+        Backoff.exponential(Duration.ofMillis(10), Duration.ofSeconds(1))
+            .withMaxAttempts(3)
+            .withSleeper(pauses::add);
+    CompareAndSet documents = new CompareAndSet(busy, "text/plain", backoff);
+    CompareAndSet.Updated<Integer> updated =
+        documents.update("doc.json", 64, c -> CompareAndSet.Change.write(bytes("mine"), 1));
+    assertEquals(1, updated.result());
+    assertArrayEquals(bytes("mine"), real.readCurrent("doc.json", 64).orElseThrow().bytes());
+    assertEquals(List.of(Duration.ofMillis(10), Duration.ofMillis(20)), pauses);
+
+    unstableReads.set(3);
+    assertThrows(
+        ObjectKeptChangingException.class,
+        () -> documents.update("doc.json", 64, c -> CompareAndSet.Change.write(bytes("x"), 1)));
+  }
+
   private interface TaskFactory {
     Callable<Object> task(int index);
   }
