@@ -3,11 +3,11 @@ package dev.scenegate.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
-import dev.scenegate.manifest.ChecksumManifest;
 import dev.scenegate.manifest.ManifestEntry;
 import dev.scenegate.manifest.ManifestInvalidException;
 import dev.scenegate.verify.FileFailure;
 import dev.scenegate.verify.ManifestMissingException;
+import dev.scenegate.verify.ManifestVersion;
 import dev.scenegate.verify.UnreadableFilesException;
 import dev.scenegate.verify.VerificationReport;
 import dev.scenegate.verify.Verifier;
@@ -55,7 +55,7 @@ public final class VerifyCommand extends CliCommand {
       names = "--json",
       description =
           "print one JSON object on stdout (target, manifest, ok, files_checked, bytes_hashed,"
-              + " duration_ms, error, failures, unlisted)")
+              + " bytes_reused, duration_ms, error, failures, unlisted)")
   boolean json;
 
   @Option(
@@ -79,7 +79,7 @@ public final class VerifyCommand extends CliCommand {
     try {
       int threadCount = Numbers.positiveInt("--threads", threads, Verifier.defaultThreads(), 256);
       target = Target.resolve(given, console);
-      ChecksumManifest manifest = readManifest(target, threadCount, console);
+      ManifestVersion manifest = readManifest(target, threadCount, console);
       VerificationReport report = verify(target, manifest, threadCount, strict, json, console);
       if (json) {
         console.out().println(toJson(given, target.manifestDescription(), report, null));
@@ -114,7 +114,7 @@ public final class VerifyCommand extends CliCommand {
     return toJson(given, manifest, null, e.toJson());
   }
 
-  private static ChecksumManifest readManifest(Target target, int threads, Console console)
+  private static ManifestVersion readManifest(Target target, int threads, Console console)
       throws CliException, ManifestInvalidException {
     Verifier reader = new Verifier(target.store(), threads, new SimpleMeterRegistry());
     try {
@@ -132,7 +132,7 @@ public final class VerifyCommand extends CliCommand {
 
   private static VerificationReport verify(
       Target target,
-      ChecksumManifest manifest,
+      ManifestVersion manifest,
       int threads,
       boolean strict,
       boolean json,
@@ -140,7 +140,7 @@ public final class VerifyCommand extends CliCommand {
       throws IOException, ManifestInvalidException {
     Progress progress = null;
     if (console.interactive() && !json) {
-      long total = manifest.files().stream().mapToLong(ManifestEntry::sizeBytes).sum();
+      long total = manifest.manifest().files().stream().mapToLong(ManifestEntry::sizeBytes).sum();
       progress = Progress.start(console.err(), "verifying", total);
     }
     Verifier verifier =
@@ -198,6 +198,7 @@ public final class VerifyCommand extends CliCommand {
       boolean ok,
       int filesChecked,
       long bytesHashed,
+      long bytesReused,
       long durationMs,
       ObjectNode error,
       List<ChecksumAlert.Failure> failures,
@@ -205,7 +206,7 @@ public final class VerifyCommand extends CliCommand {
 
     static Report of(String target, String manifest, VerificationReport report, ObjectNode error) {
       if (report == null) {
-        return new Report(target, manifest, false, 0, 0, 0, error, List.of(), List.of());
+        return new Report(target, manifest, false, 0, 0, 0, 0, error, List.of(), List.of());
       }
       return new Report(
           target,
@@ -213,6 +214,7 @@ public final class VerifyCommand extends CliCommand {
           report.ok(),
           report.filesChecked(),
           report.bytesHashed(),
+          report.bytesReused(),
           report.durationMs(),
           error,
           report.failures().stream().map(ChecksumAlert.Failure::of).toList(),

@@ -7,6 +7,7 @@ import dev.scenegate.pipeline.MarkerHandler;
 import dev.scenegate.pipeline.SceneState;
 import dev.scenegate.pipeline.SceneStateStore;
 import dev.scenegate.storage.LocalObjectStore;
+import dev.scenegate.verify.VerifyBudget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -82,14 +83,15 @@ public final class LocalMode implements AutoCloseable {
   /**
    * The marker function's configuration from {@code env} (thresholds, verify threads), with the
    * folder as the only bucket and the state kept in it: {@code DATA_BUCKET}, {@code STATE_BUCKET}
-   * and {@code STATE_PREFIX} do not apply.
+   * and {@code STATE_PREFIX} do not apply. No function timeout bounds local mode: verification has
+   * no budget unless {@code VERIFY_BUDGET} is given.
    *
    * @throws IllegalArgumentException when a variable is malformed
    */
   public static MarkerConfig config(Map<String, String> env) {
     Map<String, String> local = new HashMap<>(env);
     local.keySet().removeAll(Set.of("DATA_BUCKET", "STATE_BUCKET", "STATE_PREFIX"));
-    return MarkerConfig.fromEnv(local);
+    return MarkerConfig.fromEnv(local).withVerifyBudget(VerifyBudget.givenInEnv(env));
   }
 
   public LocalObjectStore store() {

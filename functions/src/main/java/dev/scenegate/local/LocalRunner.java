@@ -5,6 +5,7 @@ import dev.scenegate.pipeline.Trigger;
 import dev.scenegate.retry.Backoff;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectInfo;
+import dev.scenegate.verify.VerifyBudgetExhaustedException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -131,6 +132,7 @@ public final class LocalRunner {
   private int duplicates;
   private int dismissed;
   private int transitions;
+  private int budgetRounds;
   private final Set<String> scenes = new TreeSet<>();
   private final List<Unprocessed> unprocessed = new ArrayList<>();
 
@@ -408,6 +410,12 @@ public final class LocalRunner {
       handled.put(name, p.generation);
       pending.remove(name);
       tally(result);
+    } catch (VerifyBudgetExhaustedException e) {
+      // A verification longer than VERIFY_BUDGET recorded what it hashed: go on at once, as the
+      // platform's redelivery would. Not an attempt: it ends (passed, failed, or a file too large
+      // for any budget reported), the handler never cuts off twice without progress.
+      p.notBeforeNanos = 0;
+      budgetRounds++;
     } catch (IOException | RuntimeException e) {
       if (stopping && (e instanceof InterruptedIOException || Thread.interrupted())) {
         return; // abandoned on shutdown; not recorded, so the next run handles it
@@ -429,7 +437,7 @@ public final class LocalRunner {
   private void tally(MarkerHandler.Result result) {
     switch (result.outcome()) {
       case DISMISSED -> dismissed++;
-      case DUPLICATE -> duplicates++;
+      case DUPLICATE, SUPERSEDED -> duplicates++;
       case PROCESSED -> {
         processed++;
         transitions += result.changes().size();
@@ -471,6 +479,11 @@ public final class LocalRunner {
         stopping = true;
       }
     }
+  }
+
+  /** Deliveries that used up their verification budget and were handed over again. */
+  public int budgetRounds() {
+    return budgetRounds;
   }
 
   private Summary summary() {

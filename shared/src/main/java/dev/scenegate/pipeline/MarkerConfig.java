@@ -2,6 +2,8 @@ package dev.scenegate.pipeline;
 
 import dev.scenegate.events.Topic;
 import dev.scenegate.quality.QualityThresholds;
+import dev.scenegate.verify.VerifyBudget;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -16,6 +18,9 @@ import java.util.Map;
  *       stage-events}, {@code checksum-alerts})
  *   <li>{@code VERIFY_THREADS}: files hashed in parallel (default: available cores)
  *   <li>{@code STATE_CONFLICT_RETRIES}: compare-and-set attempts before giving up (default 25)
+ *   <li>{@code VERIFY_BUDGET}: time one delivery may spend verifying before it records what it
+ *       hashed and lets the platform redeliver (default: {@code FUNCTION_TIMEOUT_SEC} less a
+ *       minute, else 480 s; see {@link VerifyBudget#fromEnv}); null: no limit
  *   <li>{@code MIN_QUALITY_SCORE}, {@code MIN_PASS_RATE}, {@code MIN_AVERAGE_SCORE}: thresholds
  * </ul>
  */
@@ -28,7 +33,8 @@ public record MarkerConfig(
     String checksumAlertsTopic,
     int verifyThreads,
     int conflictRetries,
-    QualityThresholds thresholds) {
+    QualityThresholds thresholds,
+    Duration verifyBudget) {
 
   public static final int DEFAULT_CONFLICT_RETRIES = 25;
 
@@ -57,7 +63,8 @@ public record MarkerConfig(
         orDefault(env.get("CHECKSUM_ALERTS_TOPIC"), Topic.CHECKSUM_ALERTS.defaultName()),
         integer(env, "VERIFY_THREADS", Runtime.getRuntime().availableProcessors()),
         integer(env, "STATE_CONFLICT_RETRIES", DEFAULT_CONFLICT_RETRIES),
-        QualityThresholds.fromEnv(env));
+        QualityThresholds.fromEnv(env),
+        VerifyBudget.fromEnv(env));
   }
 
   /** The real topic name of a logical topic. */
@@ -75,7 +82,23 @@ public record MarkerConfig(
         checksumAlertsTopic,
         verifyThreads,
         conflictRetries,
-        thresholds);
+        thresholds,
+        verifyBudget);
+  }
+
+  /** The same with another verification budget (null: no limit, as in local mode by default). */
+  public MarkerConfig withVerifyBudget(Duration budget) {
+    return new MarkerConfig(
+        dataBucket,
+        stateBucket,
+        statePrefix,
+        project,
+        stageEventsTopic,
+        checksumAlertsTopic,
+        verifyThreads,
+        conflictRetries,
+        thresholds,
+        budget);
   }
 
   private static String blankToNull(String value) {

@@ -7,6 +7,9 @@ import dev.scenegate.retry.Backoff;
 import dev.scenegate.scene.SceneConfig;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.TransientStorageException;
+import dev.scenegate.verify.ManifestSupersededException;
+import dev.scenegate.verify.VerifyBudget;
+import dev.scenegate.verify.VerifyBudgetExhaustedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -39,7 +42,12 @@ public final class MarkerHandler {
     /** A new trigger: the state was updated (possibly without a status change). */
     PROCESSED,
     /** Processed before: nothing changed; pending outbox entries were carried out. */
-    DUPLICATE
+    DUPLICATE,
+    /**
+     * The marker's generation is gone (a manifest that is its own marker, replaced or deleted since
+     * its event): nothing decided, nothing written; the newer generation's event decides.
+     */
+    SUPERSEDED
   }
 
   public record Result(DeliveryOutcome outcome, String sceneId, List<SceneMachine.Change> changes) {
@@ -111,6 +119,22 @@ public final class MarkerHandler {
       Result result = process(trigger, route.get());
       countEvent(result.outcome().name().toLowerCase(Locale.ROOT));
       return result;
+    } catch (VerifyBudgetExhaustedException e) {
+      // Expected for a scene too big for one delivery: recorded, redelivered, continued.
+      countEvent("budget_exhausted");
+      LOG.info(
+          "verification budget used up; the platform redelivers and it continues from the ledger",
+          "scene_id",
+          route.get().sceneId(),
+          "stage",
+          route.get().stage().wireName(),
+          "object",
+          trigger.object(),
+          "generation",
+          Long.toString(trigger.generation()),
+          "files_left",
+          e.filesLeft());
+      throw e;
     } catch (IOException | RuntimeException e) {
       countEvent("failed");
       LOG.error(
@@ -133,9 +157,14 @@ public final class MarkerHandler {
     Outbox.Claim claim = new Outbox.Claim(UUID.randomUUID().toString(), clock.instant());
     SceneStateStore states = stateStore(trigger.bucket());
     ObjectStore data = stores.apply(trigger.bucket());
+    // One budget for the whole delivery, from its start (DESIGN: resumable verification).
     StageEvaluator evaluator =
         new StageEvaluator(
-            data, new QualityGates(data, config.thresholds()), config.verifyThreads(), metrics);
+            data,
+            new QualityGates(data, config.thresholds()),
+            config.verifyThreads(),
+            metrics,
+            VerifyBudget.of(config.verifyBudget(), clock));
     // Kept across lost races: a conflict never re-reads the config or re-hashes anything.
     Map<SceneMachine.Need, Evaluation> evaluations = new HashMap<>();
     SceneConfig[] sceneConfig = {null};
@@ -165,13 +194,33 @@ public final class MarkerHandler {
                   return new SceneStateStore.Decision<>(next, new Decided(current, applied, next));
                 }
                 if (step instanceof SceneMachine.Needs needs) {
-                  evaluate(evaluator, sceneId, needs, evaluations);
+                  ManifestSupersededException superseded =
+                      evaluate(evaluator, sceneId, needs, evaluations);
+                  if (superseded != null) {
+                    return new SceneStateStore.Decision<>(
+                        null, new Decided(current, null, null, superseded));
+                  }
                   continue; // the machine changed nothing: apply again to the same state
                 }
                 return new SceneStateStore.Decision<>(null, new Decided(current, null));
               }
             });
     Decided decided = updated.result();
+    if (decided.superseded() != null) {
+      LOG.info(
+          "marker generation superseded; nothing decided",
+          "scene_id",
+          sceneId,
+          "stage",
+          route.stage().wireName(),
+          "object",
+          trigger.object(),
+          "generation",
+          Long.toString(trigger.generation()),
+          "reason",
+          decided.superseded().getMessage());
+      return new Result(DeliveryOutcome.SUPERSEDED, sceneId, List.of());
+    }
     if (decided.applied() == null) {
       return duplicate(trigger, route, states, decided.read(), claim.delivery());
     }
@@ -183,16 +232,25 @@ public final class MarkerHandler {
 
   /**
    * What the state update decided: the state read (for a duplicate, with the entries it claimed),
-   * what the trigger applied (null: a duplicate), and the state written.
+   * what the trigger applied (null: a duplicate or superseded), the state written, and why the
+   * delivery is superseded (null: it is not).
    */
   private record Decided(
-      SceneStateStore.Loaded read, SceneMachine.Applied applied, SceneState written) {
+      SceneStateStore.Loaded read,
+      SceneMachine.Applied applied,
+      SceneState written,
+      ManifestSupersededException superseded) {
     Decided(SceneStateStore.Loaded read, SceneMachine.Applied applied) {
-      this(read, applied, null);
+      this(read, applied, null, null);
+    }
+
+    Decided(SceneStateStore.Loaded read, SceneMachine.Applied applied, SceneState written) {
+      this(read, applied, written, null);
     }
   }
 
-  private static void evaluate(
+  /** Evaluates what the machine needs; returns why the delivery is superseded, or null. */
+  private static ManifestSupersededException evaluate(
       StageEvaluator evaluator,
       String sceneId,
       SceneMachine.Needs needs,
@@ -209,8 +267,13 @@ public final class MarkerHandler {
           need.marker().object(),
           "generation",
           Long.toString(need.marker().generation()));
-      evaluations.put(need, evaluator.evaluate(sceneId, need.stage(), need.marker()));
+      try {
+        evaluations.put(need, evaluator.evaluate(sceneId, need.stage(), need.marker()));
+      } catch (ManifestSupersededException e) {
+        return e;
+      }
     }
+    return null;
   }
 
   /**

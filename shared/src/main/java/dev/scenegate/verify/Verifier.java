@@ -5,6 +5,7 @@ import dev.scenegate.manifest.ManifestCodec;
 import dev.scenegate.manifest.ManifestEntry;
 import dev.scenegate.manifest.ManifestInvalidException;
 import dev.scenegate.manifest.RelativePaths;
+import dev.scenegate.storage.ObjectContent;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.ObjectTooLargeException;
@@ -19,8 +20,11 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
@@ -34,11 +38,21 @@ public final class Verifier {
   /** Reads of one file before a transient transfer fault is given up on. */
   static final int TRANSFER_ATTEMPTS = 3;
 
+  /**
+   * Looks at a file whose listed generation vanished during its read (a replacement in a bucket
+   * without versioning) before that counts as a transient fault.
+   */
+  static final int READ_ROUNDS = 3;
+
+  /** A manifest of at most this many files stats each; a larger one lists its folder once. */
+  static final int STAT_AT_MOST = 4;
+
   private final ObjectStore store;
   private final int threads;
   private final HashingPool pool;
   private final MeterRegistry meters;
   private final LongConsumer progress;
+  private final VerifyBudget budget;
 
   public Verifier(ObjectStore store, int threads, MeterRegistry meters) {
     this(store, threads, meters, bytes -> {});
@@ -63,6 +77,16 @@ public final class Verifier {
       HashingPool pool,
       MeterRegistry meters,
       LongConsumer progress) {
+    this(store, threads, pool, meters, progress, VerifyBudget.unlimited());
+  }
+
+  private Verifier(
+      ObjectStore store,
+      int threads,
+      HashingPool pool,
+      MeterRegistry meters,
+      LongConsumer progress,
+      VerifyBudget budget) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1");
     }
@@ -71,49 +95,92 @@ public final class Verifier {
     this.pool = pool;
     this.meters = meters;
     this.progress = progress;
+    this.budget = budget;
+  }
+
+  /**
+   * This verifier, stopping at the end of {@code budget}: files not verified by then are left to a
+   * redelivery ({@link VerifyBudgetExhaustedException}), a file too large for any one budget is
+   * reported ({@link VerifyBudgetTooSmallException}).
+   */
+  public Verifier withBudget(VerifyBudget budget) {
+    return new Verifier(store, threads, pool, meters, progress, budget);
   }
 
   public static int defaultThreads() {
     return Runtime.getRuntime().availableProcessors();
   }
 
-  /** Reads and validates the manifest object. */
-  public ChecksumManifest readManifest(String manifestObject)
+  /**
+   * Reads and validates the manifest object at its current generation (a stat, then a read pinned
+   * to what the stat found: {@link ObjectStore#readCurrent}).
+   */
+  public ManifestVersion readManifest(String manifestObject)
       throws IOException, ManifestMissingException, ManifestInvalidException {
-    Optional<ObjectInfo> info = store.stat(manifestObject);
-    if (info.isEmpty()) {
-      throw new ManifestMissingException(store.describe(manifestObject));
-    }
-    byte[] bytes;
+    Optional<ObjectContent> content;
     try {
-      bytes =
-          store.readSmall(
-              manifestObject, info.get().generation(), ManifestCodec.MAX_MANIFEST_BYTES);
-    } catch (NoSuchFileException e) {
-      throw new ManifestMissingException(store.describe(manifestObject));
+      content = store.readCurrent(manifestObject, ManifestCodec.MAX_MANIFEST_BYTES);
     } catch (ObjectTooLargeException e) {
       throw new ManifestInvalidException(store.describe(manifestObject), e.getMessage());
     }
-    return ManifestCodec.parse(bytes, store.describe(manifestObject));
+    if (content.isEmpty()) {
+      throw new ManifestMissingException(store.describe(manifestObject));
+    }
+    return new ManifestVersion(
+        ManifestCodec.parse(content.get().bytes(), store.describe(manifestObject)),
+        content.get().generation());
   }
 
-  /** Reads the manifest object and verifies the files it lists. */
+  /**
+   * Reads and validates the manifest object at exactly {@code generation}: a manifest that is its
+   * own marker, read at the generation its event names.
+   *
+   * @throws ManifestSupersededException when that generation is gone
+   */
+  public ManifestVersion readManifest(String manifestObject, long generation)
+      throws IOException, ManifestSupersededException, ManifestInvalidException {
+    byte[] bytes;
+    try {
+      bytes = store.readSmall(manifestObject, generation, ManifestCodec.MAX_MANIFEST_BYTES);
+    } catch (NoSuchFileException e) {
+      throw new ManifestSupersededException(store.describe(manifestObject), generation);
+    } catch (ObjectTooLargeException e) {
+      throw new ManifestInvalidException(store.describe(manifestObject), e.getMessage());
+    }
+    return new ManifestVersion(
+        ManifestCodec.parse(bytes, store.describe(manifestObject)), generation);
+  }
+
+  /** Reads the manifest object at its current generation and verifies the files it lists. */
   public VerificationReport verify(String manifestObject, boolean strict)
       throws IOException, ManifestMissingException, ManifestInvalidException {
     long start = System.nanoTime();
-    ChecksumManifest manifest = readManifest(manifestObject);
-    return verify(manifestObject, manifest, strict, start);
+    return verify(manifestObject, readManifest(manifestObject), strict, start);
+  }
+
+  /** Reads the manifest object at exactly {@code generation} and verifies the files it lists. */
+  public VerificationReport verifyAt(String manifestObject, long generation, boolean strict)
+      throws IOException, ManifestSupersededException, ManifestInvalidException {
+    long start = System.nanoTime();
+    return verify(manifestObject, readManifest(manifestObject, generation), strict, start);
   }
 
   /** Verifies an already parsed manifest that lives at {@code manifestObject}. */
   public VerificationReport verify(String manifestObject, ChecksumManifest manifest, boolean strict)
       throws IOException, ManifestInvalidException {
+    return verify(manifestObject, new ManifestVersion(manifest, 0), strict, System.nanoTime());
+  }
+
+  /** Verifies a manifest read before (at the generation it carries). */
+  public VerificationReport verify(String manifestObject, ManifestVersion manifest, boolean strict)
+      throws IOException, ManifestInvalidException {
     return verify(manifestObject, manifest, strict, System.nanoTime());
   }
 
   private VerificationReport verify(
-      String manifestObject, ChecksumManifest manifest, boolean strict, long start)
+      String manifestObject, ManifestVersion version, boolean strict, long start)
       throws IOException, ManifestInvalidException {
+    ChecksumManifest manifest = version.manifest();
     String folder = RelativePaths.parentPrefix(manifestObject);
     // Every path is checked before any is hashed: a manifest with one escaping path is rejected
     // whole, not half-verified.
@@ -132,10 +199,41 @@ public final class Verifier {
             "entry \"" + entry.path() + "\": cannot resolve: " + reason(e));
       }
     }
-    List<FileResult> results = hashAll(folder, manifest.files());
+    List<ObjectInfo> listing = list(folder, manifest.files().size());
+    Map<String, FileResult> results = new LinkedHashMap<>();
+    List<ManifestEntry> todo = manifest.files();
+    Map<String, ObjectInfo> located = located(folder, listing);
+    for (int round = 1; ; round++) {
+      for (FileResult result : hashAll(folder, todo, located)) {
+        results.put(result.entry().path(), result);
+      }
+      List<ManifestEntry> vanished = new ArrayList<>();
+      for (FileResult result : results.values()) {
+        if (result.fate() == Fate.VANISHED) {
+          vanished.add(result.entry());
+        }
+      }
+      if (results.values().stream().anyMatch(r -> r.fate() == Fate.CUT)) {
+        throw budgetEnd(manifestObject, results.values());
+      }
+      if (vanished.isEmpty()) {
+        break;
+      }
+      if (round >= READ_ROUNDS) {
+        throw new TransientStorageException(
+            store.describe(folder + vanished.get(0).path())
+                + ": replaced while being read, "
+                + READ_ROUNDS
+                + " times; verify again once the folder holds still");
+      }
+      // Replaced or deleted after it was listed (a bucket without versioning): look at those
+      // files again, by a stat each, and read what is there now. What was verified stands.
+      todo = vanished;
+      located = null;
+    }
     List<String> unreadable = new ArrayList<>();
-    for (FileResult result : results) {
-      if (result.unreadable() != null) {
+    for (FileResult result : results.values()) {
+      if (result.fate() == Fate.UNREADABLE) {
         unreadable.add(result.unreadable());
       }
     }
@@ -145,20 +243,127 @@ public final class Verifier {
     }
     List<FileFailure> failures = new ArrayList<>();
     long bytesHashed = 0;
-    for (FileResult result : results) {
+    long bytesReused = 0;
+    for (FileResult result : results.values()) {
       bytesHashed += result.bytesHashed();
+      bytesReused += result.bytesReused();
       if (result.failure() != null) {
         failures.add(result.failure());
       }
     }
     failures.sort(Comparator.comparing(FileFailure::path));
-    List<String> unlisted = strict ? unlisted(folder, manifestObject, manifest) : List.of();
+    List<String> unlisted =
+        strict ? unlisted(folder, manifestObject, manifest, listing) : List.of();
     long durationMs = (System.nanoTime() - start) / 1_000_000;
     VerificationReport report =
         new VerificationReport(
-            manifestObject, manifest.files().size(), bytesHashed, durationMs, failures, unlisted);
-    record(report, System.nanoTime() - start, results);
+            manifestObject,
+            version.generation(),
+            manifest.files().size(),
+            bytesHashed,
+            bytesReused,
+            durationMs,
+            failures,
+            unlisted);
+    record(report, System.nanoTime() - start, results.values());
     return report;
+  }
+
+  /**
+   * The folder listed once, when that is cheaper than a stat per file (more than {@link
+   * #STAT_AT_MOST} files); null when each file is stat'ed, also when the folder cannot be listed as
+   * a whole (a subfolder without permission: the stat of each file then names the ones affected).
+   */
+  private List<ObjectInfo> list(String folder, int files) throws IOException {
+    if (files <= STAT_AT_MOST) {
+      return null;
+    }
+    try {
+      return store.list(folder);
+    } catch (FileSystemException e) {
+      return null;
+    }
+  }
+
+  private static Map<String, ObjectInfo> located(String folder, List<ObjectInfo> listing) {
+    if (listing == null) {
+      return null;
+    }
+    Map<String, ObjectInfo> byName = new HashMap<>();
+    for (ObjectInfo info : listing) {
+      byName.put(info.name(), info);
+    }
+    return byName;
+  }
+
+  /**
+   * The end of the budget with files left: a file that cannot be hashed within any one budget is
+   * reported ({@link VerifyBudgetTooSmallException}); otherwise a transient {@link
+   * VerifyBudgetExhaustedException}, so the platform redelivers and the redelivery continues from
+   * the ledger. Too large: its size exceeds what this delivery read in a whole budget at the rate
+   * measured over all its reads, or nothing was finished while it was read for half the budget or
+   * more (then a redelivery would only be cut off again).
+   */
+  private IOException budgetEnd(String manifestObject, java.util.Collection<FileResult> results) {
+    long readBytes = 0;
+    long firstReadNanos = Long.MAX_VALUE;
+    long lastNanos = 0;
+    boolean progress = false;
+    int left = 0;
+    for (FileResult r : results) {
+      if (r.fate() == Fate.DECIDED && r.bytesHashed() > 0) {
+        progress = true;
+      }
+      if (r.fate() == Fate.CUT) {
+        left++;
+      }
+      if (r.readNanos() > 0 || r.bytesRead() > 0) {
+        readBytes += r.bytesRead();
+        firstReadNanos = Math.min(firstReadNanos, r.readStartNanos());
+        lastNanos = Math.max(lastNanos, r.readStartNanos() + r.readNanos());
+      }
+    }
+    // Nothing carries over to a redelivery without a ledger: a cut is then never progress.
+    progress &= ledgerRecords();
+    long budgetNanos = budget.limit().toNanos();
+    double rate =
+        lastNanos > firstReadNanos ? readBytes / (double) (lastNanos - firstReadNanos) : 0;
+    List<OversizedFile> oversized = new ArrayList<>();
+    for (FileResult r : results) {
+      if (r.fate() != Fate.CUT || r.bytesRead() == 0) {
+        continue;
+      }
+      long size = r.entry().sizeBytes();
+      boolean beyondRate = rate > 0 && size > rate * budgetNanos;
+      boolean stuck = !progress && r.readNanos() * 2 >= budgetNanos;
+      if (beyondRate || stuck) {
+        double ownRate = r.readNanos() > 0 ? r.bytesRead() / (double) r.readNanos() : 0;
+        long estimated = ownRate > 0 ? (long) Math.ceil(size / ownRate / 1e9) : -1;
+        oversized.add(
+            new OversizedFile(
+                r.entry().path(), size, r.bytesRead(), r.readNanos() / 1_000_000, estimated));
+      }
+    }
+    if (!oversized.isEmpty()) {
+      oversized.sort(Comparator.comparing(OversizedFile::path));
+      return new VerifyBudgetTooSmallException(
+          store.describe(manifestObject), budget.limit(), oversized);
+    }
+    return new VerifyBudgetExhaustedException(
+        store.describe(manifestObject)
+            + ": verification budget of "
+            + budget.limit()
+            + " used up with "
+            + left
+            + " of "
+            + results.size()
+            + " files left; what was hashed is recorded and a redelivery continues from there",
+        left);
+  }
+
+  /** Whether what this verifier hashes is kept for the next delivery. */
+  private boolean ledgerRecords() {
+    return false;
   }
 
   private static String withoutPrefix(String message, String prefix) {
@@ -176,25 +381,78 @@ public final class Verifier {
         : e.getClass().getSimpleName();
   }
 
-  /** One file's outcome; {@code unreadable} ("path (reason)") when it could not be read at all. */
+  /** How one file's check ended. */
+  private enum Fate {
+    /** An outcome: OK, MISSING, SIZE_MISMATCH or SHA256_MISMATCH. */
+    DECIDED,
+    /** Exists but cannot be read (permission denied, ...): named with the others at the end. */
+    UNREADABLE,
+    /** The generation stat'ed or listed for it is gone: look again. */
+    VANISHED,
+    /** The budget ran out before it was read to its end (or before it was started). */
+    CUT
+  }
+
+  /**
+   * One file's check: its fate and, when decided, outcome and failure; bytes hashed now or reused
+   * from the ledger; for a cut, what was read and when (on the budget's clock).
+   */
   private record FileResult(
-      Outcome outcome, FileFailure failure, long bytesHashed, String unreadable) {
-    FileResult(Outcome outcome, FileFailure failure, long bytesHashed) {
-      this(outcome, failure, bytesHashed, null);
+      ManifestEntry entry,
+      Fate fate,
+      Outcome outcome,
+      FileFailure failure,
+      long bytesHashed,
+      long bytesReused,
+      String unreadable,
+      long bytesRead,
+      long readStartNanos,
+      long readNanos) {
+
+    static FileResult decided(
+        ManifestEntry entry, Outcome outcome, FileFailure failure, long bytesHashed) {
+      return new FileResult(entry, Fate.DECIDED, outcome, failure, bytesHashed, 0, null, 0, 0, 0);
+    }
+
+    static FileResult of(ManifestEntry entry, Fate fate) {
+      return new FileResult(entry, fate, null, null, 0, 0, null, 0, 0, 0);
+    }
+
+    static FileResult unreadable(ManifestEntry entry, String reason) {
+      return new FileResult(
+          entry, Fate.UNREADABLE, null, null, 0, 0, entry.path() + " (" + reason + ")", 0, 0, 0);
+    }
+
+    static FileResult cut(ManifestEntry entry, long bytesRead, long startNanos, long nanos) {
+      return new FileResult(entry, Fate.CUT, null, null, 0, 0, null, bytesRead, startNanos, nanos);
     }
   }
 
-  private List<FileResult> hashAll(String folder, List<ManifestEntry> entries) throws IOException {
+  /**
+   * Thrown from the hashing loop when the budget runs out mid-read; never leaves {@link #check}.
+   */
+  private static final class BudgetCut extends RuntimeException {
+    BudgetCut() {
+      super("verification budget used up", null, false, false);
+    }
+  }
+
+  private List<FileResult> hashAll(
+      String folder, List<ManifestEntry> entries, Map<String, ObjectInfo> located)
+      throws IOException {
     BoundedPool.Task<ManifestEntry, FileResult> task =
         (entry, buffer) -> {
+          if (budget.exhausted()) {
+            return FileResult.of(entry, Fate.CUT);
+          }
           try {
-            return check(folder, entry, buffer);
+            return check(folder, entry, located, buffer);
           } catch (TransientStorageException e) {
             throw e;
           } catch (FileSystemException e) {
             // Permission denied, a folder where a file should be: every such file is named
             // together at the end, not just the first one met.
-            return new FileResult(null, null, 0, entry.path() + " (" + reason(e) + ")");
+            return FileResult.unreadable(entry, reason(e));
           }
         };
     return pool != null
@@ -202,27 +460,47 @@ public final class Verifier {
         : BoundedPool.map(entries, threads, "verify", task);
   }
 
-  private FileResult check(String folder, ManifestEntry entry, byte[] buffer) throws IOException {
+  private FileResult check(
+      String folder, ManifestEntry entry, Map<String, ObjectInfo> located, byte[] buffer)
+      throws IOException {
     String name = folder + entry.path();
-    Optional<ObjectInfo> info = store.stat(name);
+    Optional<ObjectInfo> info =
+        located != null ? Optional.ofNullable(located.get(name)) : store.stat(name);
     if (info.isEmpty()) {
       return missing(entry);
     }
     long size = info.get().size();
     if (size != entry.sizeBytes()) {
-      return new FileResult(
+      return FileResult.decided(
+          entry,
           Outcome.SIZE_MISMATCH,
           FileFailure.sizeMismatch(entry.path(), entry.sha256(), entry.sizeBytes(), size),
           0);
     }
     Sha256.Digest digest;
+    long[] read = {0};
+    long readStart = budget.elapsedNanos();
+    // Every chunk hashed: the caller's progress, and the budget's cut (a file cut off mid-read is
+    // read again from its start next time).
+    LongConsumer chunks =
+        bytes -> {
+          progress.accept(bytes);
+          read[0] += bytes;
+          if (budget.exhausted()) {
+            throw new BudgetCut();
+          }
+        };
     for (int attempt = 1; ; attempt++) {
+      read[0] = 0;
       try (InputStream in = store.open(name, info.get().generation())) {
-        digest = Sha256.of(in, buffer, progress);
+        digest = Sha256.of(in, buffer, chunks);
         break;
+      } catch (BudgetCut e) {
+        return FileResult.cut(entry, read[0], readStart, budget.elapsedNanos() - readStart);
       } catch (NoSuchFileException e) {
-        // Deleted or overwritten between stat and read: what the manifest names is not there.
-        return missing(entry);
+        // Replaced or deleted after the stat or listing: the verdict must rest on what is there
+        // now, so the caller looks again (bounded) rather than report a false MISSING.
+        return FileResult.of(entry, Fate.VANISHED);
       } catch (TransientStorageException e) {
         // A transfer fault (network, download CRC32C mismatch) says nothing about the stored
         // bytes: read the same generation again, and give up with the fault, never a verdict.
@@ -232,31 +510,37 @@ public final class Verifier {
       }
     }
     if (digest.bytes() != entry.sizeBytes()) {
-      return new FileResult(
+      return FileResult.decided(
+          entry,
           Outcome.SIZE_MISMATCH,
           FileFailure.sizeMismatch(entry.path(), entry.sha256(), entry.sizeBytes(), digest.bytes()),
           digest.bytes());
     }
     if (!digest.hex().equals(entry.sha256())) {
-      return new FileResult(
+      return FileResult.decided(
+          entry,
           Outcome.SHA256_MISMATCH,
           FileFailure.shaMismatch(entry.path(), entry.sha256(), digest.hex(), digest.bytes()),
           digest.bytes());
     }
-    return new FileResult(Outcome.OK, null, digest.bytes());
+    return FileResult.decided(entry, Outcome.OK, null, digest.bytes());
   }
 
   private static FileResult missing(ManifestEntry entry) {
-    return new FileResult(
-        Outcome.MISSING, FileFailure.missing(entry.path(), entry.sha256(), entry.sizeBytes()), 0);
+    return FileResult.decided(
+        entry,
+        Outcome.MISSING,
+        FileFailure.missing(entry.path(), entry.sha256(), entry.sizeBytes()),
+        0);
   }
 
   /** Files in the manifest's {@link StrictScope} that it does not list. */
-  private List<String> unlisted(String folder, String manifestObject, ChecksumManifest manifest)
+  private List<String> unlisted(
+      String folder, String manifestObject, ChecksumManifest manifest, List<ObjectInfo> listing)
       throws IOException {
     Set<String> listed = new HashSet<>(manifest.byPath().keySet());
     List<String> relatives = new ArrayList<>();
-    for (ObjectInfo object : store.list(folder)) {
+    for (ObjectInfo object : listing != null ? listing : store.list(folder)) {
       if (!object.name().equals(manifestObject)) {
         relatives.add(object.name().substring(folder.length()));
       }
@@ -272,7 +556,8 @@ public final class Verifier {
     return unlisted;
   }
 
-  private void record(VerificationReport report, long nanos, List<FileResult> results) {
+  private void record(
+      VerificationReport report, long nanos, java.util.Collection<FileResult> results) {
     Timer.builder("scenegate.verify.duration")
         .description("Time to verify one manifest")
         .tag("result", report.ok() ? "ok" : "failed")
