@@ -97,6 +97,16 @@ public final class FakeGcs {
     return name;
   }
 
+  /**
+   * Creates a bucket with object versioning on (fake-gcs-server keeps replaced generations and
+   * serves them by generation, as GCS does) and returns the name.
+   */
+  public String createVersionedBucket(String hint) {
+    String name = UniqueNames.bucket(hint);
+    storage().create(BucketInfo.newBuilder(name).setVersioningEnabled(true).build());
+    return name;
+  }
+
   /** The server's log file (under the module's {@code target/emulators}). */
   public Path log() {
     return process.log();
