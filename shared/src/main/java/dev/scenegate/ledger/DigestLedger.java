@@ -10,12 +10,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -109,6 +112,33 @@ public final class DigestLedger {
         read++;
         LedgerDocument.decode(doc.get().bytes(), shard).values().stream()
             .filter(r -> r.object().startsWith(folderPrefix))
+            .forEach(r -> records.put(r.object(), r));
+      }
+    }
+    return new LedgerView(records, read);
+  }
+
+  /**
+   * The records of {@code objects}: one document read per shard they fall in (a scene-root
+   * manifest's files need the scene root's shard only, not every shard below it).
+   */
+  public LedgerView readFor(Collection<String> objects) throws IOException {
+    if (store == null) {
+      return LedgerView.empty();
+    }
+    Set<String> wanted = new HashSet<>(objects);
+    Set<String> shards = new TreeSet<>();
+    for (String object : wanted) {
+      shards.add(LedgerLayout.shardOf(object));
+    }
+    Map<String, DigestRecord> records = new HashMap<>();
+    int read = 0;
+    for (String shard : shards) {
+      Optional<ObjectContent> doc = store.readCurrent(documentName(shard), MAX_DOCUMENT_BYTES);
+      if (doc.isPresent()) {
+        read++;
+        LedgerDocument.decode(doc.get().bytes(), shard).values().stream()
+            .filter(r -> wanted.contains(r.object()))
             .forEach(r -> records.put(r.object(), r));
       }
     }

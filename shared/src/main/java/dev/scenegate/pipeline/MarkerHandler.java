@@ -1,10 +1,12 @@
 package dev.scenegate.pipeline;
 
 import dev.scenegate.events.EventPublisher;
+import dev.scenegate.ledger.DigestLedger;
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.quality.QualityGates;
 import dev.scenegate.retry.Backoff;
 import dev.scenegate.scene.SceneConfig;
+import dev.scenegate.storage.BucketNames;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.storage.TransientStorageException;
 import dev.scenegate.verify.ManifestSupersededException;
@@ -61,6 +63,8 @@ public final class MarkerHandler {
       Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(500)).withMaxAttempts(8);
 
   private final Function<String, ObjectStore> stores;
+  private final Function<String, DigestLedger> ledgers;
+  private final EventPublisher publisher;
   private final MeterRegistry meters;
   private final PipelineMetrics metrics;
   private final MarkerConfig config;
@@ -76,7 +80,26 @@ public final class MarkerHandler {
       MeterRegistry meters,
       MarkerConfig config,
       Clock clock) {
+    this(stores, null, publisher, meters, config, clock);
+  }
+
+  /**
+   * @param ledgers the digest ledger of each data bucket; null: the bucket's ledger in the state
+   *     bucket ({@link DigestLedger#forBucket})
+   */
+  private MarkerHandler(
+      Function<String, ObjectStore> stores,
+      Function<String, DigestLedger> ledgers,
+      EventPublisher publisher,
+      MeterRegistry meters,
+      MarkerConfig config,
+      Clock clock) {
     this.stores = stores;
+    this.publisher = publisher;
+    this.ledgers =
+        ledgers != null
+            ? ledgers
+            : bucket -> defaultLedger(stores.apply(stateBucketOf(bucket)), bucket);
     this.meters = meters;
     this.metrics = new PipelineMetrics(meters);
     this.config = config;
@@ -84,14 +107,22 @@ public final class MarkerHandler {
     this.outbox = new Outbox(stores, publisher, metrics);
   }
 
-  /** For a single store acting as both data and state bucket (local mode, tests). */
+  /**
+   * For a single store acting as both data and state bucket (local mode, tests), with the digest
+   * ledger in it ({@link DigestLedger#local}: under {@code _scenegate/digests/}).
+   */
   public MarkerHandler(
       ObjectStore store,
       EventPublisher publisher,
       MeterRegistry meters,
       MarkerConfig config,
       Clock clock) {
-    this(bucket -> store, publisher, meters, config, clock);
+    this(bucket -> store, bucket -> DigestLedger.local(store), publisher, meters, config, clock);
+  }
+
+  /** The same handler with {@code ledgers} giving each data bucket's digest ledger. */
+  public MarkerHandler withLedgers(Function<String, DigestLedger> ledgers) {
+    return new MarkerHandler(stores, ledgers, publisher, meters, config, clock);
   }
 
   public MarkerConfig config() {
@@ -100,9 +131,28 @@ public final class MarkerHandler {
 
   /** The state store used for scenes of {@code bucket}. */
   public SceneStateStore stateStore(String bucket) {
-    String stateBucket = config.stateBucket() == null ? bucket : config.stateBucket();
     return new SceneStateStore(
-        stores.apply(stateBucket), config.statePrefix(), config.conflictRetries());
+        stores.apply(stateBucketOf(bucket)), config.statePrefix(), config.conflictRetries());
+  }
+
+  /** The digest ledger of a data bucket's objects. */
+  public DigestLedger ledger(String bucket) {
+    return ledgers.apply(bucket);
+  }
+
+  /**
+   * The data bucket's ledger in the state bucket; a data "bucket" that is a local folder (tests of
+   * a separate state store) keeps its ledger at the state store's plain {@code
+   * _scenegate/digests/}.
+   */
+  private static DigestLedger defaultLedger(ObjectStore stateStore, String dataBucket) {
+    return BucketNames.problem(dataBucket).isPresent()
+        ? DigestLedger.of(stateStore, DigestLedger.PREFIX)
+        : DigestLedger.forBucket(stateStore, dataBucket);
+  }
+
+  private String stateBucketOf(String bucket) {
+    return config.stateBucket() == null ? bucket : config.stateBucket();
   }
 
   public Result handle(Trigger trigger) throws IOException {
@@ -164,7 +214,8 @@ public final class MarkerHandler {
             new QualityGates(data, config.thresholds()),
             config.verifyThreads(),
             metrics,
-            VerifyBudget.of(config.verifyBudget(), clock));
+            VerifyBudget.of(config.verifyBudget(), clock),
+            ledgers.apply(trigger.bucket()));
     // Kept across lost races: a conflict never re-reads the config or re-hashes anything.
     Map<SceneMachine.Need, Evaluation> evaluations = new HashMap<>();
     SceneConfig[] sceneConfig = {null};

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
+import dev.scenegate.ledger.DigestLedger;
 import dev.scenegate.manifest.ManifestInvalidException;
 import dev.scenegate.quality.GateResult;
 import dev.scenegate.quality.QualityGates;
@@ -39,21 +40,26 @@ final class StageEvaluator {
   private final int threads;
   private final PipelineMetrics metrics;
   private final VerifyBudget budget;
+  private final DigestLedger ledger;
 
   /**
    * @param budget of the whole delivery: every verification it runs stops at its end
+   * @param ledger the digest ledger of the data bucket: what another stage (or the backfill, or an
+   *     earlier delivery cut off by its budget) hashed is reused, what is hashed is recorded
    */
   StageEvaluator(
       ObjectStore store,
       QualityGates gates,
       int threads,
       PipelineMetrics metrics,
-      VerifyBudget budget) {
+      VerifyBudget budget,
+      DigestLedger ledger) {
     this.store = store;
     this.gates = gates;
     this.threads = threads;
     this.metrics = metrics;
     this.budget = budget;
+    this.ledger = ledger;
   }
 
   /**
@@ -79,7 +85,9 @@ final class StageEvaluator {
       throws IOException, ManifestSupersededException {
     // One bounded pool per process: concurrent requests share its threads and buffers.
     Verifier verifier =
-        new Verifier(store, HashingPool.shared(threads), metrics.registry()).withBudget(budget);
+        new Verifier(store, HashingPool.shared(threads), metrics.registry())
+            .withBudget(budget)
+            .withLedger(ledger);
     VerificationReport report;
     try {
       // DESIGN (pinned reads): a manifest that is its own marker (source_image) is read at the

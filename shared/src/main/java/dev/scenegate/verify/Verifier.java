@@ -1,5 +1,8 @@
 package dev.scenegate.verify;
 
+import dev.scenegate.ledger.DigestLedger;
+import dev.scenegate.ledger.DigestRecord;
+import dev.scenegate.ledger.LedgerView;
 import dev.scenegate.manifest.ChecksumManifest;
 import dev.scenegate.manifest.ManifestCodec;
 import dev.scenegate.manifest.ManifestEntry;
@@ -18,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -53,6 +57,7 @@ public final class Verifier {
   private final MeterRegistry meters;
   private final LongConsumer progress;
   private final VerifyBudget budget;
+  private final DigestLedger ledger;
 
   public Verifier(ObjectStore store, int threads, MeterRegistry meters) {
     this(store, threads, meters, bytes -> {});
@@ -77,7 +82,7 @@ public final class Verifier {
       HashingPool pool,
       MeterRegistry meters,
       LongConsumer progress) {
-    this(store, threads, pool, meters, progress, VerifyBudget.unlimited());
+    this(store, threads, pool, meters, progress, VerifyBudget.unlimited(), DigestLedger.disabled());
   }
 
   private Verifier(
@@ -86,7 +91,8 @@ public final class Verifier {
       HashingPool pool,
       MeterRegistry meters,
       LongConsumer progress,
-      VerifyBudget budget) {
+      VerifyBudget budget,
+      DigestLedger ledger) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1");
     }
@@ -96,6 +102,7 @@ public final class Verifier {
     this.meters = meters;
     this.progress = progress;
     this.budget = budget;
+    this.ledger = ledger;
   }
 
   /**
@@ -104,7 +111,16 @@ public final class Verifier {
    * reported ({@link VerifyBudgetTooSmallException}).
    */
   public Verifier withBudget(VerifyBudget budget) {
-    return new Verifier(store, threads, pool, meters, progress, budget);
+    return new Verifier(store, threads, pool, meters, progress, budget, ledger);
+  }
+
+  /**
+   * This verifier, using {@code ledger} (DESIGN "Digest ledger"): a file whose listed generation
+   * and crc32c (local: generation and size) a record vouches for is not read, its recorded digest
+   * is compared instead; what is hashed is recorded, in one compare-and-set per verification.
+   */
+  public Verifier withLedger(DigestLedger ledger) {
+    return new Verifier(store, threads, pool, meters, progress, budget, ledger);
   }
 
   public static int defaultThreads() {
@@ -203,8 +219,13 @@ public final class Verifier {
     Map<String, FileResult> results = new LinkedHashMap<>();
     List<ManifestEntry> todo = manifest.files();
     Map<String, ObjectInfo> located = located(folder, listing);
+    List<String> names = new ArrayList<>();
+    for (ManifestEntry entry : manifest.files()) {
+      names.add(folder + entry.path());
+    }
+    LedgerView known = ledger.readFor(names);
     for (int round = 1; ; round++) {
-      for (FileResult result : hashAll(folder, todo, located)) {
+      for (FileResult result : hashAll(folder, todo, located, known)) {
         results.put(result.entry().path(), result);
       }
       List<ManifestEntry> vanished = new ArrayList<>();
@@ -214,12 +235,14 @@ public final class Verifier {
         }
       }
       if (results.values().stream().anyMatch(r -> r.fate() == Fate.CUT)) {
+        recordHashed(results.values());
         throw budgetEnd(manifestObject, results.values());
       }
       if (vanished.isEmpty()) {
         break;
       }
       if (round >= READ_ROUNDS) {
+        recordHashed(results.values());
         throw new TransientStorageException(
             store.describe(folder + vanished.get(0).path())
                 + ": replaced while being read, "
@@ -231,6 +254,7 @@ public final class Verifier {
       todo = vanished;
       located = null;
     }
+    recordHashed(results.values());
     List<String> unreadable = new ArrayList<>();
     for (FileResult result : results.values()) {
       if (result.fate() == Fate.UNREADABLE) {
@@ -363,7 +387,22 @@ public final class Verifier {
 
   /** Whether what this verifier hashes is kept for the next delivery. */
   private boolean ledgerRecords() {
-    return false;
+    return ledger.enabled();
+  }
+
+  /**
+   * Records every digest this verification computed, mismatches included (the actual digest: a
+   * reuse compares it to the manifest again, so a corrupted file stays a mismatch), in one
+   * compare-and-set per ledger document.
+   */
+  private void recordHashed(java.util.Collection<FileResult> results) throws IOException {
+    List<DigestRecord> hashed = new ArrayList<>();
+    for (FileResult result : results) {
+      if (result.hashed() != null) {
+        hashed.add(result.hashed());
+      }
+    }
+    ledger.record(hashed);
   }
 
   private static String withoutPrefix(String message, String prefix) {
@@ -407,24 +446,43 @@ public final class Verifier {
       String unreadable,
       long bytesRead,
       long readStartNanos,
-      long readNanos) {
+      long readNanos,
+      DigestRecord hashed) {
 
-    static FileResult decided(
-        ManifestEntry entry, Outcome outcome, FileFailure failure, long bytesHashed) {
-      return new FileResult(entry, Fate.DECIDED, outcome, failure, bytesHashed, 0, null, 0, 0, 0);
+    static FileResult decided(ManifestEntry entry, Outcome outcome, FileFailure failure) {
+      return new FileResult(entry, Fate.DECIDED, outcome, failure, 0, 0, null, 0, 0, 0, null);
+    }
+
+    /** Decided by hashing: {@code hashed} is what to record (null: nothing, the size was off). */
+    static FileResult hashed(
+        ManifestEntry entry,
+        Outcome outcome,
+        FileFailure failure,
+        long bytesHashed,
+        DigestRecord hashed) {
+      return new FileResult(
+          entry, Fate.DECIDED, outcome, failure, bytesHashed, 0, null, 0, 0, 0, hashed);
+    }
+
+    /** Decided by a ledger record, without reading a byte. */
+    static FileResult reused(
+        ManifestEntry entry, Outcome outcome, FileFailure failure, long bytesReused) {
+      return new FileResult(
+          entry, Fate.DECIDED, outcome, failure, 0, bytesReused, null, 0, 0, 0, null);
     }
 
     static FileResult of(ManifestEntry entry, Fate fate) {
-      return new FileResult(entry, fate, null, null, 0, 0, null, 0, 0, 0);
+      return new FileResult(entry, fate, null, null, 0, 0, null, 0, 0, 0, null);
     }
 
     static FileResult unreadable(ManifestEntry entry, String reason) {
-      return new FileResult(
-          entry, Fate.UNREADABLE, null, null, 0, 0, entry.path() + " (" + reason + ")", 0, 0, 0);
+      String named = entry.path() + " (" + reason + ")";
+      return new FileResult(entry, Fate.UNREADABLE, null, null, 0, 0, named, 0, 0, 0, null);
     }
 
     static FileResult cut(ManifestEntry entry, long bytesRead, long startNanos, long nanos) {
-      return new FileResult(entry, Fate.CUT, null, null, 0, 0, null, bytesRead, startNanos, nanos);
+      return new FileResult(
+          entry, Fate.CUT, null, null, 0, 0, null, bytesRead, startNanos, nanos, null);
     }
   }
 
@@ -438,7 +496,7 @@ public final class Verifier {
   }
 
   private List<FileResult> hashAll(
-      String folder, List<ManifestEntry> entries, Map<String, ObjectInfo> located)
+      String folder, List<ManifestEntry> entries, Map<String, ObjectInfo> located, LedgerView known)
       throws IOException {
     BoundedPool.Task<ManifestEntry, FileResult> task =
         (entry, buffer) -> {
@@ -446,7 +504,7 @@ public final class Verifier {
             return FileResult.of(entry, Fate.CUT);
           }
           try {
-            return check(folder, entry, located, buffer);
+            return check(folder, entry, located, known, buffer);
           } catch (TransientStorageException e) {
             throw e;
           } catch (FileSystemException e) {
@@ -461,7 +519,11 @@ public final class Verifier {
   }
 
   private FileResult check(
-      String folder, ManifestEntry entry, Map<String, ObjectInfo> located, byte[] buffer)
+      String folder,
+      ManifestEntry entry,
+      Map<String, ObjectInfo> located,
+      LedgerView known,
+      byte[] buffer)
       throws IOException {
     String name = folder + entry.path();
     Optional<ObjectInfo> info =
@@ -474,8 +536,20 @@ public final class Verifier {
       return FileResult.decided(
           entry,
           Outcome.SIZE_MISMATCH,
-          FileFailure.sizeMismatch(entry.path(), entry.sha256(), entry.sizeBytes(), size),
-          0);
+          FileFailure.sizeMismatch(entry.path(), entry.sha256(), entry.sizeBytes(), size));
+    }
+    Optional<DigestRecord> recorded = known.reusable(info.get());
+    if (recorded.isPresent()) {
+      // The bytes of this generation were hashed before: judge the recorded digest as if read.
+      progress.accept(size);
+      String sha256 = recorded.get().sha256();
+      return sha256.equals(entry.sha256())
+          ? FileResult.reused(entry, Outcome.OK, null, size)
+          : FileResult.reused(
+              entry,
+              Outcome.SHA256_MISMATCH,
+              FileFailure.shaMismatch(entry.path(), entry.sha256(), sha256, size),
+              size);
     }
     Sha256.Digest digest;
     long[] read = {0};
@@ -510,28 +584,32 @@ public final class Verifier {
       }
     }
     if (digest.bytes() != entry.sizeBytes()) {
-      return FileResult.decided(
+      // Not the size the store reported for this generation: nothing to record about it.
+      return FileResult.hashed(
           entry,
           Outcome.SIZE_MISMATCH,
           FileFailure.sizeMismatch(entry.path(), entry.sha256(), entry.sizeBytes(), digest.bytes()),
-          digest.bytes());
+          digest.bytes(),
+          null);
     }
+    DigestRecord hashed =
+        DigestRecord.of(info.get(), digest.hex(), DigestRecord.BY_VERIFY, Instant.now());
     if (!digest.hex().equals(entry.sha256())) {
-      return FileResult.decided(
+      return FileResult.hashed(
           entry,
           Outcome.SHA256_MISMATCH,
           FileFailure.shaMismatch(entry.path(), entry.sha256(), digest.hex(), digest.bytes()),
-          digest.bytes());
+          digest.bytes(),
+          hashed);
     }
-    return FileResult.decided(entry, Outcome.OK, null, digest.bytes());
+    return FileResult.hashed(entry, Outcome.OK, null, digest.bytes(), hashed);
   }
 
   private static FileResult missing(ManifestEntry entry) {
     return FileResult.decided(
         entry,
         Outcome.MISSING,
-        FileFailure.missing(entry.path(), entry.sha256(), entry.sizeBytes()),
-        0);
+        FileFailure.missing(entry.path(), entry.sha256(), entry.sizeBytes()));
   }
 
   /** Files in the manifest's {@link StrictScope} that it does not list. */
