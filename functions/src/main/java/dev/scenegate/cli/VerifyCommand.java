@@ -3,8 +3,11 @@ package dev.scenegate.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
+import dev.scenegate.ledger.DigestLedger;
 import dev.scenegate.manifest.ManifestEntry;
 import dev.scenegate.manifest.ManifestInvalidException;
+import dev.scenegate.storage.BucketNames;
+import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.verify.FileFailure;
 import dev.scenegate.verify.ManifestMissingException;
 import dev.scenegate.verify.ManifestVersion;
@@ -13,12 +16,18 @@ import dev.scenegate.verify.VerificationReport;
 import dev.scenegate.verify.Verifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code scenegate verify TARGET [--json] [--strict] [--threads N]}. */
+/**
+ * {@code scenegate verify TARGET [--json] [--strict] [--threads N] [--reuse [--dir DIR |
+ * --state-bucket S]]}.
+ */
 @Command(
     name = "verify",
     header = "verify a checksum manifest against the files beside it",
@@ -65,6 +74,30 @@ public final class VerifyCommand extends CliCommand {
   boolean strict;
 
   @Option(
+      names = "--reuse",
+      description =
+          "use the digest ledger scenegate keeps (a file whose generation and crc32c, locally"
+              + " generation and size, a record vouches for is not read) and record what is"
+              + " hashed; the ledger of --dir for a local TARGET, of --state-bucket for gs://")
+  boolean reuse;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description =
+          "with --reuse and a local TARGET: the folder local mode runs on (TARGET lies inside it;"
+              + " its ledger is DIR/_scenegate/digests/)")
+  String dir;
+
+  @Option(
+      names = "--state-bucket",
+      paramLabel = "S",
+      description =
+          "with --reuse and a gs:// TARGET: the bucket holding the ledger in _scenegate/digests/"
+              + " (default STATE_BUCKET, else the target's bucket)")
+  String stateBucket;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description = "files hashed in parallel, 1..256 (default: available cores)")
@@ -79,8 +112,17 @@ public final class VerifyCommand extends CliCommand {
     try {
       int threadCount = Numbers.positiveInt("--threads", threads, Verifier.defaultThreads(), 256);
       target = Target.resolve(given, console);
+      DigestLedger ledger = DigestLedger.disabled();
+      if (reuse) {
+        target = withinLedgerRoot(target, console);
+        ledger = ledger(target, console);
+      } else if (dir != null || stateBucket != null) {
+        throw CliException.usage(
+            (dir != null ? "--dir" : "--state-bucket") + " only applies with --reuse");
+      }
       ManifestVersion manifest = readManifest(target, threadCount, console);
-      VerificationReport report = verify(target, manifest, threadCount, strict, json, console);
+      VerificationReport report =
+          verify(target, manifest, ledger, threadCount, strict, json, console);
       if (json) {
         console.out().println(toJson(given, target.manifestDescription(), report, null));
       } else {
@@ -133,6 +175,7 @@ public final class VerifyCommand extends CliCommand {
   private static VerificationReport verify(
       Target target,
       ManifestVersion manifest,
+      DigestLedger ledger,
       int threads,
       boolean strict,
       boolean json,
@@ -145,10 +188,11 @@ public final class VerifyCommand extends CliCommand {
     }
     Verifier verifier =
         new Verifier(
-            target.store(),
-            threads,
-            new SimpleMeterRegistry(),
-            progress == null ? n -> {} : progress::add);
+                target.store(),
+                threads,
+                new SimpleMeterRegistry(),
+                progress == null ? n -> {} : progress::add)
+            .withLedger(ledger);
     Progress shown = progress;
     // Ctrl-C or SIGTERM: the progress line is ended, the stop said on its own line, exit 0
     // (DESIGN "Signals"): a verification reads only, so there is nothing to undo.
@@ -159,6 +203,60 @@ public final class VerifyCommand extends CliCommand {
         progress.stop();
       }
     }
+  }
+
+  /**
+   * With --reuse a local TARGET is named from --dir, the folder local mode runs on, so that its
+   * objects carry the names the ledger records them under ({@code scenes/<id>/assets/...}).
+   */
+  private Target withinLedgerRoot(Target resolved, Console console) throws CliException {
+    boolean gcs = given.startsWith("gs://");
+    if (gcs) {
+      if (dir != null) {
+        throw CliException.usage("--dir applies to a local TARGET; for gs:// use --state-bucket");
+      }
+      return resolved;
+    }
+    if (stateBucket != null) {
+      throw CliException.usage("--state-bucket applies to a gs:// TARGET; for a folder use --dir");
+    }
+    if (dir == null) {
+      throw CliException.usage(
+          "--reuse with a local TARGET needs --dir DIR, the folder local mode runs on");
+    }
+    Path root = LocalPaths.of(dir, "--dir");
+    if (!Files.isDirectory(root)) {
+      throw CliException.usage("--dir: no such folder: " + dir);
+    }
+    Path manifest =
+        ((LocalObjectStore) resolved.store())
+            .root()
+            .resolve(resolved.manifestObject())
+            .toAbsolutePath()
+            .normalize();
+    Path base = root.toAbsolutePath().normalize();
+    if (!manifest.startsWith(base) || manifest.equals(base)) {
+      throw CliException.usage("TARGET " + given + " is not inside --dir " + dir);
+    }
+    String object = base.relativize(manifest).toString().replace(java.io.File.separatorChar, '/');
+    return new Target(resolved.given(), new LocalObjectStore(base), object);
+  }
+
+  /** The ledger of the target's bucket (DESIGN "Digest ledger"), as the backfill finds it. */
+  private DigestLedger ledger(Target target, Console console) throws CliException {
+    if (target.store() instanceof LocalObjectStore) {
+      return DigestLedger.local(target.store());
+    }
+    String bucket = target.store().bucket();
+    String state = stateBucket != null ? stateBucket : console.env("STATE_BUCKET", null);
+    if (state == null || state.isBlank() || state.equals(bucket)) {
+      return DigestLedger.forBucket(target.store(), bucket);
+    }
+    Optional<String> bad = BucketNames.problem(state);
+    if (bad.isPresent()) {
+      throw CliException.usage("--state-bucket: " + bad.get());
+    }
+    return DigestLedger.forBucket(GcsTargets.open(state, console), bucket);
   }
 
   private static void stoppedByUser(Progress progress, Console console) {

@@ -560,7 +560,7 @@ public final class Verifier {
         bytes -> {
           progress.accept(bytes);
           read[0] += bytes;
-          if (budget.exhausted()) {
+          if (read[0] < size && budget.exhausted()) {
             throw new BudgetCut();
           }
         };
