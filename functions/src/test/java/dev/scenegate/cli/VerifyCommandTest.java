@@ -27,6 +27,7 @@ class VerifyCommandTest {
           "ok",
           "files_checked",
           "bytes_hashed",
+          "bytes_reused",
           "duration_ms",
           "error",
           "failures",
@@ -359,5 +360,54 @@ class VerifyCommandTest {
     assertTrue(run.out().startsWith("usage: scenegate verify TARGET"), run.out());
     assertTrue(run.out().contains("--strict"));
     assertTrue(Cli.run("help", "verify").out().contains("--threads N"));
+  }
+
+  @Test
+  void reuseReadsWhatLocalModeOrAnEarlierRunHashedOnlyOnce() throws Exception {
+    String[] args = {"verify", assets.toString(), "--json", "--reuse", "--dir", root.toString()};
+    Cli first = Cli.run(args);
+    assertEquals(0, first.exit(), first.toString());
+    long size = first.json().get("bytes_hashed").longValue();
+    assertTrue(size > 0);
+    assertEquals(0, first.json().get("bytes_reused").longValue());
+    assertTrue(
+        Files.exists(root.resolve("_scenegate/digests/scenes/kitchen_001/assets/digests.json")),
+        "recorded in the ledger local mode uses");
+
+    Cli second = Cli.run(args);
+    assertEquals(0, second.exit(), second.toString());
+    assertEquals(0, second.json().get("bytes_hashed").longValue());
+    assertEquals(size, second.json().get("bytes_reused").longValue());
+
+    // Without --reuse every byte is read, and nothing is recorded.
+    Cli plain = Cli.run("verify", assets.toString(), "--json");
+    assertEquals(size, plain.json().get("bytes_hashed").longValue());
+    assertEquals(0, plain.json().get("bytes_reused").longValue());
+  }
+
+  @Test
+  void reuseOfACorruptedFileStillFails() throws Exception {
+    write("obj_1/asset.glb", "glTF binarY");
+    String[] args = {"verify", assets.toString(), "--json", "--reuse", "--dir", root.toString()};
+    assertEquals(1, Cli.run(args).exit());
+    Cli again = Cli.run(args);
+    assertEquals(1, again.exit(), again.toString());
+    assertEquals(0, again.json().get("bytes_hashed").longValue());
+    assertEquals("SHA256_MISMATCH", again.json().get("failures").get(0).get("kind").textValue());
+  }
+
+  @Test
+  void reuseArgumentsThatDoNotFitAreUsageErrors() throws Exception {
+    Cli noDir = Cli.run("verify", assets.toString(), "--reuse");
+    assertEquals(2, noDir.exit());
+    assertTrue(noDir.err().contains("--dir"), noDir.err());
+
+    Cli outside = Cli.run("verify", assets.toString(), "--reuse", "--dir", elsewhere.toString());
+    assertEquals(2, outside.exit());
+    assertTrue(outside.err().contains("not inside --dir"), outside.err());
+
+    Cli dirAlone = Cli.run("verify", assets.toString(), "--dir", root.toString());
+    assertEquals(2, dirAlone.exit());
+    assertTrue(dirAlone.err().contains("only applies with --reuse"), dirAlone.err());
   }
 }
