@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -224,8 +225,9 @@ public final class Verifier {
       names.add(folder + entry.path());
     }
     LedgerView known = ledger.readFor(names);
+    Pace pace = new Pace();
     for (int round = 1; ; round++) {
-      for (FileResult result : hashAll(folder, todo, located, known)) {
+      for (FileResult result : hashAll(folder, todo, located, known, pace)) {
         results.put(result.entry().path(), result);
       }
       List<ManifestEntry> vanished = new ArrayList<>();
@@ -495,8 +497,48 @@ public final class Verifier {
     }
   }
 
+  /**
+   * What this verification has read so far, on the budget's clock: enough to tell whether a file
+   * started now would finish within the budget left.
+   */
+  private final class Pace {
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong firstReadNanos = new AtomicLong(-1);
+
+    void reading() {
+      firstReadNanos.compareAndSet(-1, budget.elapsedNanos());
+    }
+
+    void read(long n) {
+      bytes.addAndGet(n);
+    }
+
+    /**
+     * True when a file of {@code size} bytes, read at the rate measured (shared by the hashing
+     * threads), would be cut off by the end of the budget yet fits a whole budget: it is left to
+     * the redelivery rather than read in part twice. A file no budget fits is started anyway, so
+     * that its cut reports it.
+     */
+    boolean wouldOverrun(long size) {
+      long first = firstReadNanos.get();
+      long read = bytes.get();
+      long now = budget.elapsedNanos();
+      if (!budget.limited() || first < 0 || read == 0 || now <= first) {
+        return false;
+      }
+      double perStream = read / (double) (now - first) / threads;
+      double needed = size / perStream;
+      long limit = budget.limit().toNanos();
+      return needed > limit - now && needed <= limit;
+    }
+  }
+
   private List<FileResult> hashAll(
-      String folder, List<ManifestEntry> entries, Map<String, ObjectInfo> located, LedgerView known)
+      String folder,
+      List<ManifestEntry> entries,
+      Map<String, ObjectInfo> located,
+      LedgerView known,
+      Pace pace)
       throws IOException {
     BoundedPool.Task<ManifestEntry, FileResult> task =
         (entry, buffer) -> {
@@ -504,7 +546,7 @@ public final class Verifier {
             return FileResult.of(entry, Fate.CUT);
           }
           try {
-            return check(folder, entry, located, known, buffer);
+            return check(folder, entry, located, known, pace, buffer);
           } catch (TransientStorageException e) {
             throw e;
           } catch (FileSystemException e) {
@@ -523,6 +565,7 @@ public final class Verifier {
       ManifestEntry entry,
       Map<String, ObjectInfo> located,
       LedgerView known,
+      Pace pace,
       byte[] buffer)
       throws IOException {
     String name = folder + entry.path();
@@ -551,6 +594,10 @@ public final class Verifier {
               FileFailure.shaMismatch(entry.path(), entry.sha256(), sha256, size),
               size);
     }
+    if (pace.wouldOverrun(size)) {
+      return FileResult.of(entry, Fate.CUT); // not started: the redelivery reads it whole
+    }
+    pace.reading();
     Sha256.Digest digest;
     long[] read = {0};
     long readStart = budget.elapsedNanos();
@@ -560,6 +607,7 @@ public final class Verifier {
         bytes -> {
           progress.accept(bytes);
           read[0] += bytes;
+          pace.read(bytes);
           if (read[0] < size && budget.exhausted()) {
             throw new BudgetCut();
           }
