@@ -51,15 +51,26 @@ final class StagePayloads {
       String at) {
     boolean checksum = e.kind() == Evaluation.Kind.CHECKSUM;
     AlertKind kind = checksum ? AlertKind.CHECKSUM_FAILURE : AlertKind.GATE_FAILURE;
+    boolean tooLarge =
+        StageEvaluator.TOO_LARGE_FOR_BUDGET.equals(e.details().path("error").asText(null));
     List<String> remediation =
-        checksum
-            ? ChecksumAlert.REMEDIATION
-            : List.of(
-                "Inspect " + e.path() + ": " + e.reason(),
-                "Fix the upstream job (no mock capture, real PhysX, thresholds of the runbook) and"
-                    + " re-run it; a new generation of "
+        tooLarge
+            ? List.of(
+                "Raise VERIFY_BUDGET and the marker function's timeout so that the files named can"
+                    + " be hashed within one delivery (details.too_large has each one's size and"
+                    + " estimated time), or verify them with `scenegate verify --reuse`.",
+                "Then re-write "
                     + trigger.object()
-                    + " re-opens the stage.");
+                    + " or run `scenegate redrive` for the stage; nothing already hashed is"
+                    + " read again.")
+            : checksum
+                ? ChecksumAlert.REMEDIATION
+                : List.of(
+                    "Inspect " + e.path() + ": " + e.reason(),
+                    "Fix the upstream job (no mock capture, real PhysX, thresholds of the runbook) and"
+                        + " re-run it; a new generation of "
+                        + trigger.object()
+                        + " re-opens the stage.");
     ObjectNode extra =
         EventJson.MAPPER.valueToTree(
             new AlertContext(

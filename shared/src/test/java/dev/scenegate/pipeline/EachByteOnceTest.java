@@ -154,6 +154,8 @@ class EachByteOnceTest {
     assertEquals("huge.usd", regen3d.details().path("too_large").get(0).path("path").asText());
     JsonNode alert = b.publisher.alerts().get(0);
     assertEquals("TOO_LARGE_FOR_BUDGET", alert.path("failures").get(0).path("kind").asText());
+    assertTrue(
+        alert.path("remediation").get(0).asText().contains("VERIFY_BUDGET"), alert.toString());
     assertTrue(b.local.stat(b.scene.object("assets/.failed")).isPresent());
   }
 
