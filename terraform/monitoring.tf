@@ -298,9 +298,10 @@ resource "google_monitoring_alert_policy" "sweep_not_succeeding" {
       for two of its intervals, so markers whose events were lost are not re-driven and stale
       stages are not reported. Look at the job's latest executions
       (`gcloud run jobs executions list --job JOB --region REGION`) and their logs: exit 143 is a
-      stop that resumes from the checkpoint, 1 a re-driven marker that failed a stage or an
-      audit finding (both also raise alerts), 2 bad input or an unreachable bucket; a scheduler
-      that cannot start the job shows in Cloud Scheduler's job status. Run it by hand with
+      stop (nothing half-written; the retry resumes), 1 scenes or markers that could not be
+      swept (the report's errors), 2 bad input, an unreachable bucket or a refused listing (the
+      sweep's grants); a scheduler that cannot start the job shows in Cloud Scheduler's job
+      status. Run it by hand with
       `gcloud run jobs execute JOB --region REGION --wait`.
     EOT
   }

@@ -9,10 +9,12 @@
 # A Cloud Run Job started by Cloud Scheduler, not a function on a Scheduler topic:
 #   - a sweep lists every scene and may evaluate (and verify) many re-driven markers; an
 #     event-driven function stops at 540 s, a job task may run for hours (sweep_task_timeout);
-#   - DESIGN's signals rule for batch jobs: stopped by SIGTERM (a timeout, a scale-in) the sweep
-#     writes its checkpoint and exits 143, and Cloud Run retries the task (sweep_max_retries),
-#     which resumes from the checkpoint. A Pub/Sub-triggered function would be redelivered from
-#     scratch, overlapping the next hour's message;
+#   - DESIGN's signals rule for batch jobs: stopped by SIGTERM (its timeout, a host shutdown)
+#     the sweep ends after the scene in hand (each scene's state is one compare-and-set write:
+#     nothing half-written) and exits 143, so Cloud Run counts the task as not done and retries
+#     it (sweep_max_retries); the retry skips what is already processed. A function on a
+#     Scheduler topic would be cut off at its timeout and redelivered while the next hour's
+#     message arrives;
 #   - it is the same image as the backfill job (terraform/backfill-image, var.backfill_image):
 #     one artifact for the batch commands, no second build.
 # Run it by hand with: gcloud run jobs execute <name_prefix>-sweep --region <region>
@@ -67,7 +69,7 @@ resource "google_cloud_run_v2_job" "sweep" {
   deletion_protection = var.deletion_protection
 
   template {
-    # One task: reconcile and the audit walk the bucket once; the checkpoint is the task's own.
+    # One task: reconcile, the freshness check and the audit each walk the bucket once.
     task_count  = 1
     parallelism = 1
     labels      = local.labels

@@ -623,7 +623,7 @@ variable "sweep_interval_minutes" {
 
 variable "sweep_task_timeout" {
   type        = string
-  description = "Timeout of one sweep attempt (seconds, e.g. 1800s); at most sweep_interval_minutes, so one attempt fits between two runs. A stopped sweep writes its checkpoint, exits 143, and its retry resumes from it."
+  description = "Timeout of one sweep attempt (seconds, e.g. 1800s); at most sweep_interval_minutes, so one attempt fits between two runs. A stopped sweep exits 143 with nothing half-written, and its retry resumes."
   default     = "1800s"
 
   validation {
@@ -634,7 +634,7 @@ variable "sweep_task_timeout" {
 
 variable "sweep_max_retries" {
   type        = number
-  description = "Retries of a failed sweep attempt within one execution (an attempt stopped by SIGTERM or its timeout exits 143 and the retry resumes from the checkpoint). Exit 1 (a re-driven marker failed a stage, an audit finding) is retried too, and the retry finds nothing left to re-drive."
+  description = "Retries of a failed sweep attempt within one execution (an attempt stopped by SIGTERM or its timeout exits 143 and the retry resumes, skipping what is processed). Exit 1 (scenes or markers that could not be swept) is retried too: Cloud Run cannot tell exit codes apart."
   default     = 2
 
   validation {
