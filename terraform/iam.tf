@@ -465,7 +465,8 @@ resource "google_pubsub_subscription_iam_member" "stage_subscribers" {
 
 # IAM bindings take effect eventually (typically within minutes): an Eventarc trigger, a build or
 # a push subscription created right after its grants can be refused. The functions wait for
-# every grant they, their builds and the marker's trigger rely on; on create only.
+# every grant they, their builds and the marker's trigger rely on, and the sweep's schedule for
+# the sweep's (its first run may come minutes after the apply); on create only.
 resource "time_sleep" "grants_propagate" {
   create_duration = var.propagation_waits.iam
 
@@ -480,6 +481,12 @@ resource "time_sleep" "grants_propagate" {
     google_secret_manager_secret_iam_member.notifier_reads_webhook_secret,
     google_secret_manager_secret_iam_member.notifier_reads_slack_urls,
     google_storage_bucket_iam_member.notifier_state_objects,
+    google_storage_bucket_iam_member.sweep_data_objects,
+    google_storage_bucket_iam_member.sweep_failed_markers,
+    google_storage_bucket_iam_member.sweep_state_objects,
+    google_storage_bucket_iam_member.sweep_ledger_objects,
+    google_pubsub_topic_iam_member.sweep_publishes_stage_events,
+    google_pubsub_topic_iam_member.sweep_publishes_checksum_alerts,
     google_project_iam_member.build_writes_logs,
     google_artifact_registry_repository_iam_member.build_pushes_images,
     google_storage_bucket_iam_member.build_reads_source,

@@ -158,8 +158,11 @@ resource "google_cloud_scheduler_job" "sweep" {
     }
   }
 
+  # The first run may come minutes after the apply: the sweep's grants have propagated by then
+  # (grants_propagate waits for them). The scheduler's own run.invoker grant can only follow the
+  # job; a start it refuses in the first minutes is retried (retry_config).
   depends_on = [
-    time_sleep.apis_propagate,
+    time_sleep.grants_propagate,
     google_cloud_run_v2_job_iam_member.scheduler_runs_sweep,
   ]
 }
