@@ -98,6 +98,14 @@ locals {
     "resource.name.startsWith(\"${local.state_objects}${local.ledger_prefix}\")",
     "api.getAttribute(\"storage.googleapis.com/objectListPrefix\", \"\").startsWith(\"${local.ledger_prefix}\")",
   ])
+
+  # The sweep's own records (the freshness check's claims, one document per scene, under
+  # _scenegate/sweep/freshness/): only the sweep writes them.
+  sweep_records_prefix = "_scenegate/sweep/"
+  sweep_records_condition = join(" || ", [
+    "resource.name.startsWith(\"${local.state_objects}${local.sweep_records_prefix}\")",
+    "api.getAttribute(\"storage.googleapis.com/objectListPrefix\", \"\").startsWith(\"${local.sweep_records_prefix}\")",
+  ])
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -225,8 +233,8 @@ resource "google_pubsub_topic_iam_member" "backfill_publishes_checksum_alerts" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Sweep job: read the data bucket, write .failed markers; state documents and ledger; publish on
-# both topics. Its scheduler: run this one job.
+# Sweep job: read the data bucket, write .failed markers; state documents, its own records and
+# the ledger; publish on both topics. Its scheduler: run this one job.
 # ---------------------------------------------------------------------------------------------
 
 # Logs and metrics need no grant: Cloud Run sends the container's stdout and stderr to Cloud
@@ -272,6 +280,22 @@ resource "google_storage_bucket_iam_member" "sweep_state_objects" {
     title       = "scenegate-state-documents"
     description = "Objects under the scenegate state prefix, and listing them."
     expression  = local.state_prefix_condition
+  }
+}
+
+# Its freshness claims: which stale stage was alerted for which marker generation, so that a
+# stage gets one freshness alert, whatever the number of sweeps.
+resource "google_storage_bucket_iam_member" "sweep_own_records" {
+  count = local.sweep_enabled ? 1 : 0
+
+  bucket = local.state_bucket_name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.sweep[0].member
+
+  condition {
+    title       = "scenegate-sweep-records"
+    description = "The sweep's records: objects under ${local.sweep_records_prefix}, and listing them."
+    expression  = local.sweep_records_condition
   }
 }
 
@@ -485,6 +509,7 @@ resource "time_sleep" "grants_propagate" {
     google_storage_bucket_iam_member.sweep_failed_markers,
     google_storage_bucket_iam_member.sweep_state_objects,
     google_storage_bucket_iam_member.sweep_ledger_objects,
+    google_storage_bucket_iam_member.sweep_own_records,
     google_pubsub_topic_iam_member.sweep_publishes_stage_events,
     google_pubsub_topic_iam_member.sweep_publishes_checksum_alerts,
     google_project_iam_member.build_writes_logs,

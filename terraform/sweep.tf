@@ -117,6 +117,7 @@ resource "google_cloud_run_v2_job" "sweep" {
     google_storage_bucket_iam_member.sweep_failed_markers,
     google_storage_bucket_iam_member.sweep_state_objects,
     google_storage_bucket_iam_member.sweep_ledger_objects,
+    google_storage_bucket_iam_member.sweep_own_records,
     google_pubsub_topic_iam_member.sweep_publishes_stage_events,
     google_pubsub_topic_iam_member.sweep_publishes_checksum_alerts,
   ]

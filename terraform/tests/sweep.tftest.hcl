@@ -1,7 +1,8 @@
 # The scheduled sweep (sweep.tf): a Cloud Run Job of the backfill image running `sweep --bucket
 # <data bucket>` with the marker's environment and the freshness deadlines, started by Cloud
 # Scheduler as an identity that may run that job and nothing else, running as an identity that
-# may read the scenes, write .failed markers, the state documents and the digest ledger, and
+# may read the scenes, write .failed markers, the state documents, its own records and the
+# digest ledger, and
 # publish on the two topics; an alert when it has not succeeded for two intervals. And the
 # ledger (`_scenegate/digests/` in the state bucket) for its three writers.
 
@@ -149,6 +150,10 @@ run "sweep_account_bindings" {
     error_message = "...of the state documents, and listing them"
   }
   assert {
+    condition     = google_storage_bucket_iam_member.sweep_own_records[0].bucket == "sg-test-project-scenegate-state" && google_storage_bucket_iam_member.sweep_own_records[0].role == "roles/storage.objectUser" && google_storage_bucket_iam_member.sweep_own_records[0].member == google_service_account.sweep[0].member && google_storage_bucket_iam_member.sweep_own_records[0].condition[0].expression == "resource.name.startsWith(\"projects/_/buckets/sg-test-project-scenegate-state/objects/_scenegate/sweep/\") || api.getAttribute(\"storage.googleapis.com/objectListPrefix\", \"\").startsWith(\"_scenegate/sweep/\")"
+    error_message = "sweep: its own records (freshness claims) under _scenegate/sweep/ of the state bucket"
+  }
+  assert {
     condition     = google_pubsub_topic_iam_member.sweep_publishes_stage_events[0].topic == "stage-events" && google_pubsub_topic_iam_member.sweep_publishes_checksum_alerts[0].topic == "checksum-alerts" && google_pubsub_topic_iam_member.sweep_publishes_stage_events[0].role == "roles/pubsub.publisher" && google_pubsub_topic_iam_member.sweep_publishes_checksum_alerts[0].role == "roles/pubsub.publisher" && google_pubsub_topic_iam_member.sweep_publishes_stage_events[0].member == google_service_account.sweep[0].member && google_pubsub_topic_iam_member.sweep_publishes_checksum_alerts[0].member == google_service_account.sweep[0].member
     error_message = "sweep: publisher on its two topics"
   }
@@ -270,7 +275,7 @@ run "sweep_disabled_removes_it_all" {
     condition = (length(google_cloud_run_v2_job.sweep) + length(google_cloud_scheduler_job.sweep) + length(google_service_account.sweep)
       + length(google_service_account.sweep_scheduler) + length(google_cloud_run_v2_job_iam_member.scheduler_runs_sweep)
       + length(google_storage_bucket_iam_member.sweep_data_objects) + length(google_storage_bucket_iam_member.sweep_failed_markers)
-      + length(google_storage_bucket_iam_member.sweep_state_objects) + length(google_storage_bucket_iam_member.sweep_ledger_objects)
+      + length(google_storage_bucket_iam_member.sweep_state_objects) + length(google_storage_bucket_iam_member.sweep_ledger_objects) + length(google_storage_bucket_iam_member.sweep_own_records)
       + length(google_pubsub_topic_iam_member.sweep_publishes_stage_events) + length(google_pubsub_topic_iam_member.sweep_publishes_checksum_alerts)
     + length(google_monitoring_alert_policy.sweep_not_succeeding)) == 0
     error_message = "sweep_enabled = false: no job, schedule, accounts, grants or alert"

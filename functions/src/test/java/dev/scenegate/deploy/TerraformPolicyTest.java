@@ -307,6 +307,8 @@ class TerraformPolicyTest {
                 + " if state documents and listing",
             "google_storage_bucket_iam_member roles/storage.objectUser on local.state_bucket_name"
                 + " if ledger and listing",
+            "google_storage_bucket_iam_member roles/storage.objectUser on local.state_bucket_name"
+                + " if sweep records and listing",
             "google_pubsub_topic_iam_member roles/pubsub.publisher on"
                 + " google_pubsub_topic.stage_events.name",
             "google_pubsub_topic_iam_member roles/pubsub.publisher on"
@@ -362,8 +364,8 @@ class TerraformPolicyTest {
 
   /**
    * What a grant's condition admits, in words (hcl4j resolves the locals, so the expression is read
-   * as text): the ledger, the state documents (and their listing), the .failed markers; the text
-   * itself for anything else; null without a condition.
+   * as text): the ledger, the state documents, the sweep's records (each with or without their
+   * listing), the .failed markers; the text itself for anything else; null without a condition.
    */
   private static String conditionOf(Block grant) {
     Object expression = Hcl.block(grant.body(), "condition").get("expression");
@@ -374,6 +376,8 @@ class TerraformPolicyTest {
     String listing = text.contains("objectListPrefix") ? " and listing" : "";
     if (text.contains("objects/_scenegate/digests/\")")) {
       return "ledger" + listing;
+    } else if (text.contains("objects/_scenegate/sweep/\")")) {
+      return "sweep records" + listing;
     } else if (text.contains("objects/var.state_prefix\")")) {
       return "state documents" + listing;
     } else if (text.endsWith(".endsWith(\"/.failed\")")) {
