@@ -134,6 +134,12 @@ resource "google_storage_bucket_iam_member" "marker_state_objects" {
     description = "Objects under the scenegate state prefix."
     expression  = "resource.name.startsWith(\"${local.state_objects}${var.state_prefix}\")"
   }
+
+  # A changed condition replaces the binding: add the new one before removing the old, so that a
+  # deployment upgraded from the unconditioned grant never runs without access to its state.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "google_storage_bucket_iam_member" "marker_ledger_objects" {
