@@ -31,6 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
@@ -585,18 +588,49 @@ public final class Verifier {
     if (recorded.isPresent()) {
       // The bytes of this generation were hashed before: judge the recorded digest as if read.
       progress.accept(size);
-      String sha256 = recorded.get().sha256();
-      return sha256.equals(entry.sha256())
-          ? FileResult.reused(entry, Outcome.OK, null, size)
-          : FileResult.reused(
-              entry,
-              Outcome.SHA256_MISMATCH,
-              FileFailure.shaMismatch(entry.path(), entry.sha256(), sha256, size),
-              size);
+      return reusedResult(entry, recorded.get().sha256(), size);
     }
     if (pace.wouldOverrun(size)) {
       return FileResult.of(entry, Fate.CUT); // not started: the redelivery reads it whole
     }
+    // The same bytes being hashed by another verification in this process (the three asset
+    // stages delivered at once): wait for its digest rather than read them again.
+    String key =
+        store.bucket() + "/" + name + "#" + info.get().generation() + "#" + info.get().crc32c();
+    // Only verifications that keep a ledger share: `verify` without --reuse reads every byte.
+    CompletableFuture<DigestRecord> mine = null;
+    if (ledger.enabled()) {
+      CompletableFuture<DigestRecord> fresh = new CompletableFuture<>();
+      CompletableFuture<DigestRecord> other = IN_FLIGHT.putIfAbsent(key, fresh);
+      if (other == null) {
+        mine = fresh;
+      } else {
+        DigestRecord shared = awaitShared(other);
+        if (shared != null && shared.vouchesFor(info.get())) {
+          progress.accept(size);
+          return reusedResult(entry, shared.sha256(), size);
+        }
+      }
+    }
+    try {
+      FileResult result = hash(name, entry, info.get(), pace, buffer);
+      if (mine != null) {
+        mine.complete(result.hashed());
+      }
+      return result;
+    } finally {
+      if (mine != null) {
+        mine.complete(null); // cut off, vanished or failed: whoever waits reads it itself
+        IN_FLIGHT.remove(key, mine);
+      }
+    }
+  }
+
+  /** Reads and hashes one file at its listed generation: the one place a file's bytes are read. */
+  private FileResult hash(
+      String name, ManifestEntry entry, ObjectInfo info, Pace pace, byte[] buffer)
+      throws IOException {
+    long size = info.size();
     pace.reading();
     Sha256.Digest digest;
     long[] read = {0};
@@ -614,7 +648,7 @@ public final class Verifier {
         };
     for (int attempt = 1; ; attempt++) {
       read[0] = 0;
-      try (InputStream in = store.open(name, info.get().generation())) {
+      try (InputStream in = store.open(name, info.generation())) {
         digest = Sha256.of(in, buffer, chunks);
         break;
       } catch (BudgetCut e) {
@@ -641,7 +675,7 @@ public final class Verifier {
           null);
     }
     DigestRecord hashed =
-        DigestRecord.of(info.get(), digest.hex(), DigestRecord.BY_VERIFY, Instant.now());
+        DigestRecord.of(info, digest.hex(), DigestRecord.BY_VERIFY, Instant.now());
     if (!digest.hex().equals(entry.sha256())) {
       return FileResult.hashed(
           entry,
@@ -651,6 +685,40 @@ public final class Verifier {
           hashed);
     }
     return FileResult.hashed(entry, Outcome.OK, null, digest.bytes(), hashed);
+  }
+
+  /** A file judged from a digest computed before (the ledger, or another verification). */
+  private static FileResult reusedResult(ManifestEntry entry, String sha256, long size) {
+    return sha256.equals(entry.sha256())
+        ? FileResult.reused(entry, Outcome.OK, null, size)
+        : FileResult.reused(
+            entry,
+            Outcome.SHA256_MISMATCH,
+            FileFailure.shaMismatch(entry.path(), entry.sha256(), sha256, size),
+            size);
+  }
+
+  /** Digests being computed in this process, by bucket/object#generation#crc32c. */
+  private static final ConcurrentHashMap<String, CompletableFuture<DigestRecord>> IN_FLIGHT =
+      new ConcurrentHashMap<>();
+
+  /** Verifications waiting for another one's digest now (for tests). */
+  static final AtomicInteger WAITING = new AtomicInteger();
+
+  /** The digest another verification computes, or null when it did not finish it. */
+  private static DigestRecord awaitShared(CompletableFuture<DigestRecord> other)
+      throws IOException {
+    WAITING.incrementAndGet();
+    try {
+      return other.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted waiting for a digest");
+    } catch (java.util.concurrent.ExecutionException e) {
+      return null;
+    } finally {
+      WAITING.decrementAndGet();
+    }
   }
 
   private static FileResult missing(ManifestEntry entry) {
