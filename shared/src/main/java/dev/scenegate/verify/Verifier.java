@@ -596,10 +596,24 @@ public final class Verifier {
     // The same bytes being hashed by another verification in this process (the three asset
     // stages delivered at once): wait for its digest rather than read them again.
     String key =
-        store.bucket() + "/" + name + "#" + info.get().generation() + "#" + info.get().crc32c();
+        store.bucket()
+            + "/"
+            + name
+            + "#"
+            + info.get().generation()
+            + "#"
+            + info.get().crc32c()
+            + "#"
+            + size;
     // Only verifications that keep a ledger share: `verify` without --reuse reads every byte.
     CompletableFuture<DigestRecord> mine = null;
     if (ledger.enabled()) {
+      DigestRecord recent = RECENT.get(key);
+      if (recent != null && recent.vouchesFor(info.get())) {
+        // Hashed moments ago by another verification, maybe not yet in the ledger.
+        progress.accept(size);
+        return reusedResult(entry, recent.sha256(), size);
+      }
       CompletableFuture<DigestRecord> fresh = new CompletableFuture<>();
       CompletableFuture<DigestRecord> other = IN_FLIGHT.putIfAbsent(key, fresh);
       if (other == null) {
@@ -614,7 +628,8 @@ public final class Verifier {
     }
     try {
       FileResult result = hash(name, entry, info.get(), pace, buffer);
-      if (mine != null) {
+      if (mine != null && result.hashed() != null) {
+        RECENT.put(key, result.hashed());
         mine.complete(result.hashed());
       }
       return result;
@@ -701,6 +716,18 @@ public final class Verifier {
   /** Digests being computed in this process, by bucket/object#generation#crc32c. */
   private static final ConcurrentHashMap<String, CompletableFuture<DigestRecord>> IN_FLIGHT =
       new ConcurrentHashMap<>();
+
+  /** Digests this process computed last, until long after their verification recorded them. */
+  private static final int RECENT_DIGESTS = 10_000;
+
+  private static final Map<String, DigestRecord> RECENT =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, DigestRecord> eldest) {
+              return size() > RECENT_DIGESTS;
+            }
+          });
 
   /** Verifications waiting for another one's digest now (for tests). */
   static final AtomicInteger WAITING = new AtomicInteger();
