@@ -5,8 +5,10 @@ import dev.scenegate.scene.Stage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Every meter of the freshness check, declared here and nowhere else. */
@@ -14,14 +16,12 @@ final class FreshnessMeters extends FeatureMeters {
   static final String STALE_STAGES = "scenegate.sweep.stale.stages";
   static final String ALERTS = "scenegate.sweep.freshness.alerts";
 
-  /** The last run's count per stage: the tag is bounded by the stage table. */
-  private final Map<Stage, AtomicInteger> stale = new EnumMap<>(Stage.class);
-
-  FreshnessMeters() {
-    for (Stage stage : Stage.values()) {
-      stale.put(stage, new AtomicInteger());
-    }
-  }
+  /**
+   * The last run's count per stage, one set per registry: a gauge is registered once, so every
+   * check bound to the same registry (local mode builds one per sweep) must set the same values.
+   */
+  private static final Map<MeterRegistry, Map<Stage, AtomicInteger>> GAUGES =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   static FreshnessMeters boundTo(MeterRegistry registry) {
     return FeatureMeters.bind(new FreshnessMeters(), registry);
@@ -29,14 +29,25 @@ final class FreshnessMeters extends FeatureMeters {
 
   /** The stages past their deadline found by the last run, per stage (zero for the others). */
   void staleStages(Map<Stage, Integer> counts) {
+    Map<Stage, AtomicInteger> values = GAUGES.computeIfAbsent(registry(), this::register);
     for (Stage stage : Stage.values()) {
-      AtomicInteger value = stale.get(stage);
-      value.set(counts.getOrDefault(stage, 0));
+      values.get(stage).set(counts.getOrDefault(stage, 0));
+    }
+  }
+
+  /** One gauge per stage: the tag is bounded by the stage table. */
+  private Map<Stage, AtomicInteger> register(MeterRegistry registry) {
+    Map<Stage, AtomicInteger> values = new EnumMap<>(Stage.class);
+    for (Stage stage : Stage.values()) {
+      AtomicInteger value = new AtomicInteger();
+      values.put(stage, value);
       Gauge.builder(STALE_STAGES, value, AtomicInteger::get)
           .description("Stages running or waiting past their deadline at the last freshness check")
           .tag("stage", stage.wireName())
-          .register(registry());
+          .strongReference(true)
+          .register(registry);
     }
+    return values;
   }
 
   /** A stale stage's alert ended with {@code outcome} (raised, already_raised, ...). */
