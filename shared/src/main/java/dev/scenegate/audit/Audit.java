@@ -171,8 +171,9 @@ public final class Audit {
         try {
           publish(alert);
           raised++;
-          LOG.critical(
-              "fixity audit: verified files changed",
+          // NOTICE: the alert is the loud signal; the CLI keeps stderr to its one-line reason.
+          LOG.notice(
+              "fixity audit: verified files changed; fixity alert raised",
               "scene_id",
               scene.sceneId(),
               "findings",

@@ -281,7 +281,8 @@ public final class FreshnessCheck {
       throw e;
     }
     ledger.raised(sceneId, stage, marker, alert.alertId(), clock.instant());
-    LOG.warn(
+    // NOTICE: the alert is the loud signal; a CLI's stderr stays its one-line reason.
+    LOG.notice(
         "stage past its deadline: freshness alert raised",
         "scene_id",
         sceneId,
