@@ -240,7 +240,7 @@ public final class Audit {
           ManifestCodec.parse(
               data.readSmall(manifestName, info.generation(), ManifestCodec.MAX_MANIFEST_BYTES),
               data.describe(manifestName));
-      if (info.updated() != null && info.updated().isAfter(passedAt)) {
+      if (writtenAfter(info, passedAt)) {
         found.add(
             new AuditFinding(
                 sceneId,
@@ -310,7 +310,7 @@ public final class Audit {
         }
       } else if (recordedGeneration != null) {
         found.add(changed(sceneId, manifestName, entry, recordedGeneration, current, null));
-      } else if (current.updated() != null && current.updated().isAfter(passedAt)) {
+      } else if (writtenAfter(current, passedAt)) {
         // Nothing recorded: written after the stage last passed, so not what was verified.
         found.add(changed(sceneId, manifestName, entry, null, current, null));
       }
@@ -338,6 +338,15 @@ public final class Audit {
       ledger.record(hashed);
     }
     return found;
+  }
+
+  /**
+   * Whether this generation was written after {@code at}. {@code updated} is the generation's
+   * creation time only while its metadata was never changed (metageneration 1): a later metadata
+   * update (the backfill's sha256) moves it, which must not read as a replacement. Unknown: no.
+   */
+  private static boolean writtenAfter(ObjectInfo info, Instant at) {
+    return info.metageneration() <= 1 && info.updated() != null && info.updated().isAfter(at);
   }
 
   private static AuditFinding changed(
