@@ -214,4 +214,18 @@ class AuditTest {
     assertEquals(0, report.scenesAudited());
     assertEquals(0, report.filesChecked());
   }
+
+  @Test
+  void aMetadataUpdateAfterTheStagePassedIsNotAReplacement() throws Exception {
+    replace(ASSET, passedAt.plusSeconds(60));
+    ObjectInfo info = store.stat(ASSET).orElseThrow();
+    // The backfill records its sha256 in the object's metadata: a new metageneration.
+    store.updateMetadata(ASSET, Map.of("sha256", "0".repeat(64)), info.metageneration());
+    assertEquals(2, store.stat(ASSET).orElseThrow().metageneration());
+    assertEquals(
+        List.of(),
+        metadata().findings(),
+        "without a ledger record or a creation time, metadata alone cannot tell; --deep can");
+    assertEquals(1, deep().findings().size());
+  }
 }
