@@ -37,6 +37,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The fixity audit (DESIGN: Sweeps, freshness, audit): for every passed checksum stage, each file
@@ -108,7 +109,8 @@ public final class Audit {
       long bytesHashed,
       List<AuditFinding> findings,
       List<Problem> errors,
-      @JsonIgnore int alertsRaised) {
+      @JsonIgnore int alertsRaised,
+      @JsonIgnore boolean complete) {
     public Report {
       findings = List.copyOf(findings);
       errors = List.copyOf(errors);
@@ -127,7 +129,16 @@ public final class Audit {
 
   /** Audits the scenes; throws only when the state documents cannot be listed. */
   public Report run(Options options) throws IOException {
+    return run(options, () -> false);
+  }
+
+  /**
+   * As {@link #run(Options)}, asking {@code stop} between scenes (the sweep's SIGTERM): a stopped
+   * run returns what it audited, {@link Report#complete()} false.
+   */
+  public Report run(Options options, BooleanSupplier stop) throws IOException {
     FleetView view = states.read();
+    boolean complete = true;
     List<AuditFinding> findings = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     int scenes = 0;
@@ -140,6 +151,10 @@ public final class Audit {
       }
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedIOException("audit interrupted");
+      }
+      if (stop.getAsBoolean()) {
+        complete = false;
+        break;
       }
       if (scene.isUnreadable()) {
         problems.add(new Problem(scene.sceneId(), "state document unreadable: " + scene.error()));
@@ -187,7 +202,7 @@ public final class Audit {
         }
       }
     }
-    Report report = new Report(scenes, files[0], bytes[0], findings, problems, raised);
+    Report report = new Report(scenes, files[0], bytes[0], findings, problems, raised, complete);
     LOG.info(
         "audit done",
         "scenes_audited",

@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * The freshness check of the sweep (DESIGN: Sweeps, freshness, audit): every stage {@code running}
@@ -117,7 +118,8 @@ public final class FreshnessCheck {
    * One run: the scenes read, every stale stage (with its alert's outcome), and the scenes that
    * could not be checked.
    */
-  public record Report(int scenesChecked, List<StaleStage> stale, List<Problem> errors) {
+  public record Report(
+      int scenesChecked, List<StaleStage> stale, List<Problem> errors, boolean complete) {
     public Report {
       stale = List.copyOf(stale);
       errors = List.copyOf(errors);
@@ -138,7 +140,17 @@ public final class FreshnessCheck {
    * interrupted); a scene that cannot be read or alerted is a {@link Problem} and the run goes on.
    */
   public Report run() throws IOException {
+    return run(() -> false);
+  }
+
+  /**
+   * As {@link #run()}, asking {@code stop} between scenes (the sweep's SIGTERM): a stopped run
+   * returns what it did, {@link Report#complete()} false; every claim is whole, so the next run
+   * takes up the rest.
+   */
+  public Report run(BooleanSupplier stop) throws IOException {
     String run = UUID.randomUUID().toString();
+    boolean complete = true;
     FleetView view = reader.read();
     List<Problem> problems = new ArrayList<>();
     List<String> staleScenes = new ArrayList<>();
@@ -159,6 +171,10 @@ public final class FreshnessCheck {
         if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedIOException("freshness check interrupted");
         }
+        if (stop.getAsBoolean()) {
+          complete = false;
+          break;
+        }
         check(detail, run, found, problems);
       }
     }
@@ -167,7 +183,7 @@ public final class FreshnessCheck {
       Stage.fromWireName(s.stage()).ifPresent(st -> perStage.merge(st, 1, Integer::sum));
     }
     meters.staleStages(perStage);
-    Report report = new Report(view.scenes().size(), found, problems);
+    Report report = new Report(view.scenes().size(), found, problems, complete);
     LOG.info(
         "freshness check done",
         "scenes",

@@ -1,6 +1,7 @@
 package dev.scenegate.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -325,5 +326,16 @@ class FreshnessCheckTest {
     assertEquals(
         3.0, meters.get(FreshnessMeters.ALERTS).tag("outcome", "already_raised").counter().count());
     assertEquals(2, publisher.confirmed().size());
+  }
+
+  @Test
+  void aStoppedRunRaisesNothingMoreAndSaysItIsIncomplete() throws Exception {
+    new FleetScenes(store(), T0).runningStale(T0);
+    FreshnessCheck.Report stopped = check(T0.plus(Duration.ofHours(7))).run(() -> true);
+    assertFalse(stopped.complete());
+    assertTrue(publisher.confirmed().isEmpty());
+    FreshnessCheck.Report next = check(T0.plus(Duration.ofHours(8))).run();
+    assertTrue(next.complete());
+    assertEquals(1, next.alertsRaised(), "the next run takes it up");
   }
 }
