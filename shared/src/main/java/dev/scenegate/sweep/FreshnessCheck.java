@@ -182,7 +182,9 @@ public final class FreshnessCheck {
     for (StaleStage s : found) {
       Stage.fromWireName(s.stage()).ifPresent(st -> perStage.merge(st, 1, Integer::sum));
     }
-    meters.staleStages(perStage);
+    if (complete) {
+      meters.staleStages(perStage); // a stopped run saw only part of the fleet
+    }
     Report report = new Report(view.scenes().size(), found, problems, complete);
     LOG.info(
         "freshness check done",
