@@ -53,6 +53,7 @@ public final class Main {
             CheckCommand::new,
             RegressionCommand::new,
             BackfillCommand::new,
+            dev.scenegate.audit.AuditCommand::new,
             AlertsCommand::new,
             dev.scenegate.local.LocalCommand::new,
             dev.scenegate.local.DemoCommand::new,

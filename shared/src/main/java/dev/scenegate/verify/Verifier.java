@@ -18,7 +18,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
@@ -62,6 +61,7 @@ public final class Verifier {
   private final LongConsumer progress;
   private final VerifyBudget budget;
   private final DigestLedger ledger;
+  private final FileDigester digester;
 
   public Verifier(ObjectStore store, int threads, MeterRegistry meters) {
     this(store, threads, meters, bytes -> {});
@@ -107,6 +107,7 @@ public final class Verifier {
     this.progress = progress;
     this.budget = budget;
     this.ledger = ledger;
+    this.digester = FileDigester.of(store);
   }
 
   /**
@@ -663,8 +664,8 @@ public final class Verifier {
         };
     for (int attempt = 1; ; attempt++) {
       read[0] = 0;
-      try (InputStream in = store.open(name, info.generation())) {
-        digest = Sha256.of(in, buffer, chunks);
+      try {
+        digest = digester.digest(info, buffer, chunks);
         break;
       } catch (BudgetCut e) {
         return FileResult.cut(entry, read[0], readStart, budget.elapsedNanos() - readStart);
