@@ -37,12 +37,6 @@ class VerifierLedgerGcsIT {
     DigestLedger ledger = DigestLedger.forBucket(state, store.bucket());
     Verifier verifier = new Verifier(store, 2, new SimpleMeterRegistry()).withLedger(ledger);
 
-    VerificationReport first = verifier.verify(MANIFEST, false);
-    VerificationReport second = verifier.verify(MANIFEST, false);
-    assertEquals(total, first.bytesHashed());
-    assertEquals(0, second.bytesHashed());
-    assertEquals(total, second.bytesReused());
-
     // A forged record for the live generation of scene.usda: another digest and another crc32c
     // than the object's. It is not trusted: the bytes are read (and the truth recorded).
     ObjectInfo usda = store.stat(ASSETS + "scene.usda").orElseThrow();
@@ -56,9 +50,14 @@ class VerifierLedgerGcsIT {
                 "AAAAAA==",
                 Instant.now(),
                 DigestRecord.BY_AUDIT)));
-    VerificationReport third = verifier.verify(MANIFEST, false);
-    assertTrue(third.ok(), third.toString());
-    assertEquals(usda.size(), third.bytesHashed());
-    assertEquals(total - usda.size(), third.bytesReused());
+    VerificationReport first = verifier.verify(MANIFEST, false);
+    assertTrue(first.ok(), first.toString());
+    assertEquals(total, first.bytesHashed());
+
+    // Generation and crc32c equal to what was recorded: nothing is read.
+    VerificationReport second = verifier.verify(MANIFEST, false);
+    assertTrue(second.ok(), second.toString());
+    assertEquals(0, second.bytesHashed());
+    assertEquals(total, second.bytesReused());
   }
 }
