@@ -22,6 +22,7 @@ import dev.scenegate.events.LocalEventPublisher;
 import dev.scenegate.events.PubSubConfig;
 import dev.scenegate.events.PubSubEventPublisher;
 import dev.scenegate.events.Topic;
+import dev.scenegate.ledger.DigestLedger;
 import dev.scenegate.storage.BucketNames;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectStore;
@@ -180,6 +181,15 @@ public final class BackfillCommand extends CliCommand {
       description = "otherwise append alerts as JSON lines to F (default: stderr)")
   String alertsFile;
 
+  @Option(
+      names = "--state-bucket",
+      paramLabel = "S",
+      description =
+          "the bucket whose _scenegate/digests/ holds the digest ledger shared with verification"
+              + " (default STATE_BUCKET, else the target bucket; a local TARGET keeps it in"
+              + " TARGET/_scenegate/)")
+  String stateBucket;
+
   @Override
   protected int run() throws Exception {
     return execute(console(), json);
@@ -244,7 +254,8 @@ public final class BackfillCommand extends CliCommand {
               Clock.systemUTC(),
               limiter,
               config,
-              checkpoints);
+              checkpoints,
+              ledger(store, console));
       AtomicLong finished = new AtomicLong();
       BackfillListener listener =
           new BackfillListener() {
@@ -308,6 +319,25 @@ public final class BackfillCommand extends CliCommand {
         }
       }
     }
+  }
+
+  /**
+   * The digest ledger the verifications of this bucket use (DESIGN, "Digest ledger"): what they
+   * hashed is not read again, what this run hashes they reuse.
+   */
+  private DigestLedger ledger(ObjectStore store, Console console) throws CliException {
+    if (store instanceof LocalObjectStore) {
+      return DigestLedger.local(store);
+    }
+    String state = stateBucket != null ? stateBucket : console.env("STATE_BUCKET", null);
+    if (state == null || state.isBlank() || state.equals(store.bucket())) {
+      return DigestLedger.forBucket(store, store.bucket());
+    }
+    Optional<String> bad = BucketNames.problem(state);
+    if (bad.isPresent()) {
+      throw CliException.usage("--state-bucket: " + bad.get());
+    }
+    return DigestLedger.forBucket(GcsTargets.open(state, console), store.bucket());
   }
 
   /** The one line a SIGTERM'd run leaves on stderr (DESIGN: Signals). */

@@ -1,6 +1,7 @@
 package dev.scenegate.backfill;
 
 import dev.scenegate.events.EventPublisher;
+import dev.scenegate.ledger.DigestLedger;
 import dev.scenegate.storage.ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -30,6 +31,7 @@ public final class BackfillEngine {
   private final RateLimiter limiter;
   private final BackfillConfig config;
   private final CheckpointStore checkpoints;
+  private final DigestLedger ledger;
 
   public BackfillEngine(
       ObjectStore store,
@@ -39,6 +41,24 @@ public final class BackfillEngine {
       RateLimiter limiter,
       BackfillConfig config,
       CheckpointStore checkpoints) {
+    this(store, alerts, meters, clock, limiter, config, checkpoints, DigestLedger.disabled());
+  }
+
+  /**
+   * Reads and writes {@code ledger} (DESIGN, "Digest ledger"): an object whose generation a
+   * verification already hashed is recorded without a read, and what this run hashes a verification
+   * reuses.
+   */
+  public BackfillEngine(
+      ObjectStore store,
+      EventPublisher alerts,
+      MeterRegistry meters,
+      Clock clock,
+      RateLimiter limiter,
+      BackfillConfig config,
+      CheckpointStore checkpoints,
+      DigestLedger ledger) {
+    this.ledger = ledger;
     this.store = store;
     this.alerts = alerts;
     this.meters = BackfillMeters.boundTo(meters);
@@ -73,6 +93,7 @@ public final class BackfillEngine {
       BackfillListener listener, BooleanSupplier stopRequested, BooleanSupplier abandonInFlight)
       throws IOException {
     DriftReporter drifts = new DriftReporter(store, alerts, clock);
+    LedgerBatch digests = new LedgerBatch(config.dryRun() ? DigestLedger.disabled() : ledger);
     return new BackfillRun(
             store,
             config,
@@ -82,6 +103,7 @@ public final class BackfillEngine {
             listener,
             stopRequested,
             abandonInFlight,
+            digests,
             manifests ->
                 new ObjectHasher(
                     store,
@@ -92,7 +114,8 @@ public final class BackfillEngine {
                     meters,
                     listener,
                     clock,
-                    abandonInFlight))
+                    abandonInFlight,
+                    digests))
         .execute();
   }
 

@@ -44,6 +44,8 @@ final class BackfillRun {
   /** Builds the per-object part once the folders' manifests are known. */
   private final Function<FolderManifests, ObjectHasher> hashers;
 
+  private final LedgerBatch digests;
+
   private final long startedNanos = System.nanoTime();
   private final String target;
   private final List<ArtifactType> types;
@@ -61,7 +63,9 @@ final class BackfillRun {
       BackfillListener listener,
       BooleanSupplier stopRequested,
       BooleanSupplier abandonRequested,
+      LedgerBatch digests,
       Function<FolderManifests, ObjectHasher> hashers) {
+    this.digests = digests;
     this.store = store;
     this.config = config;
     this.checkpoints = checkpoints;
@@ -141,6 +145,7 @@ final class BackfillRun {
         tally,
         hasher.filesHashed(),
         hasher.bytesHashed(),
+        hasher.bytesReused(),
         durationMs);
   }
 
@@ -339,6 +344,8 @@ final class BackfillRun {
     if (config.dryRun()) {
       return;
     }
+    // The ledger first: a checkpoint never says done for a hash the ledger was not offered.
+    digests.flush();
     Position position = resumedFrom;
     if (watermark >= 0) {
       Position reached = all.get(watermark).position();

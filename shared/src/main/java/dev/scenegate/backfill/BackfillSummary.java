@@ -29,6 +29,7 @@ public record BackfillSummary(
     List<ManifestNote> manifestsInvalid,
     long thisRunFilesHashed,
     long thisRunBytesHashed,
+    long thisRunBytesReused,
     long durationMs) {
 
   public BackfillSummary {
@@ -51,6 +52,7 @@ public record BackfillSummary(
       Tally tally,
       long thisRunFilesHashed,
       long thisRunBytesHashed,
+      long thisRunBytesReused,
       long durationMs) {
     return new BackfillSummary(
         target,
@@ -75,6 +77,7 @@ public record BackfillSummary(
         tally.manifestsInvalid,
         thisRunFilesHashed,
         thisRunBytesHashed,
+        thisRunBytesReused,
         durationMs);
   }
 
@@ -125,6 +128,7 @@ public record BackfillSummary(
     ObjectNode run = root.putObject("this_run");
     run.put("files_hashed", thisRunFilesHashed);
     run.put("bytes_hashed", thisRunBytesHashed);
+    run.put("bytes_reused", thisRunBytesReused);
     run.put("duration_ms", durationMs);
     root.put("duration_ms", durationMs);
     return root;

@@ -1,5 +1,6 @@
 package dev.scenegate.backfill;
 
+import dev.scenegate.ledger.DigestRecord;
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.manifest.ManifestEntry;
 import dev.scenegate.storage.ObjectInfo;
@@ -49,6 +50,9 @@ final class ObjectHasher {
   private final BooleanSupplier abandon;
   private final AtomicLong filesHashed = new AtomicLong();
   private final AtomicLong bytesHashed = new AtomicLong();
+  private final AtomicLong filesReused = new AtomicLong();
+  private final AtomicLong bytesReused = new AtomicLong();
+  private final LedgerBatch ledger;
 
   ObjectHasher(
       ObjectStore store,
@@ -59,8 +63,10 @@ final class ObjectHasher {
       BackfillMeters meters,
       BackfillListener listener,
       Clock clock,
-      BooleanSupplier abandon) {
+      BooleanSupplier abandon,
+      LedgerBatch ledger) {
     this.store = store;
+    this.ledger = ledger;
     this.config = config;
     this.limiter = limiter;
     this.manifests = manifests;
@@ -79,6 +85,16 @@ final class ObjectHasher {
   /** Bytes read by this run (including reads that were abandoned or looked at again). */
   long bytesHashed() {
     return bytesHashed.get();
+  }
+
+  /** Files whose digest came from the ledger instead of a read. */
+  long filesReused() {
+    return filesReused.get();
+  }
+
+  /** Bytes not read because the ledger held their digest. */
+  long bytesReused() {
+    return bytesReused.get();
   }
 
   /** {@link #process}, with every failure turned into an outcome. */
@@ -126,6 +142,17 @@ final class ObjectHasher {
       }
       if (config.dryRun()) {
         return ObjectResult.of(artifact, ObjectResult.Outcome.WOULD_UPDATE, null);
+      }
+      if (!hashKnown) {
+        Optional<DigestRecord> reused = ledger.reusable(info, artifact.folder());
+        if (reused.isPresent()) {
+          // A verification (or an earlier backfill) hashed exactly this generation: no read.
+          digest = reused.get().sha256();
+          digestGeneration = info.generation();
+          hashKnown = true;
+          filesReused.incrementAndGet();
+          bytesReused.addAndGet(info.size());
+        }
       }
       if (!hashKnown) {
         try {
@@ -181,6 +208,8 @@ final class ObjectHasher {
           info = fresh.get();
           continue;
         }
+        ledger.add(
+            DigestRecord.of(info, digest, DigestRecord.BY_BACKFILL, BackfillEngine.now(clock)));
       }
       String actual = digest;
       String ours = strayDigest;

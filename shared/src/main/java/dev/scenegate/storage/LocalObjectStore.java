@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -42,8 +42,25 @@ public final class LocalObjectStore implements ObjectStore {
   private static final String TMP_PREFIX = ".scenegate-tmp-";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Writers of one object serialise on a stripe, JVM-wide (two stores on one folder, e.g. local
+   * mode and a sweep in one process), and across processes ({@code scenegate local DIR} beside
+   * {@code scenegate redrive --dir DIR}) on the same byte of a lock file, so a compare-and-set here
+   * is as atomic as on Cloud Storage.
+   */
+  private static final int STRIPES = 64;
+
+  private static final Object[] STRIPE_LOCKS = new Object[STRIPES];
+
+  static {
+    for (int i = 0; i < STRIPES; i++) {
+      STRIPE_LOCKS[i] = new Object();
+    }
+  }
+
+  private static final String LOCK_FILE = "_scenegate/" + TMP_PREFIX + "locks";
+
   private final Path root;
-  private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
   public LocalObjectStore(Path root) {
     this.root = root.toAbsolutePath().normalize();
@@ -169,66 +186,75 @@ public final class LocalObjectStore implements ObjectStore {
       Precondition precondition)
       throws IOException {
     Path file = file(name);
-    synchronized (lock(name)) {
-      Optional<ObjectInfo> current = stat(name);
-      check(name, current, precondition);
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling(TMP_PREFIX + UUID.randomUUID());
-      try {
-        Files.write(tmp, data);
-        long generation = nextGeneration(current);
-        Files.setLastModifiedTime(tmp, FileTime.from(generation, TimeUnit.MICROSECONDS));
-        move(tmp, file);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-      ObjectInfo written = stat(name).orElseThrow(() -> new NoSuchFileException(name));
-      Map<String, String> kept = CustomMetadata.withoutEmptyValues(metadata);
-      if (!kept.isEmpty()) {
-        writeSidecar(name, written.generation(), 1, kept);
-      } else {
-        Files.deleteIfExists(sidecarFile(name));
-      }
-      return stat(name).orElseThrow(() -> new NoSuchFileException(name));
+    return exclusive(name, () -> writeLocked(name, file, data, metadata, precondition));
+  }
+
+  private ObjectInfo writeLocked(
+      String name, Path file, byte[] data, Map<String, String> metadata, Precondition precondition)
+      throws IOException {
+    Optional<ObjectInfo> current = stat(name);
+    check(name, current, precondition);
+    Files.createDirectories(file.getParent());
+    Path tmp = file.resolveSibling(TMP_PREFIX + UUID.randomUUID());
+    try {
+      Files.write(tmp, data);
+      long generation = nextGeneration(current);
+      Files.setLastModifiedTime(tmp, FileTime.from(generation, TimeUnit.MICROSECONDS));
+      move(tmp, file);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
+    ObjectInfo written = stat(name).orElseThrow(() -> new NoSuchFileException(name));
+    Map<String, String> kept = CustomMetadata.withoutEmptyValues(metadata);
+    if (!kept.isEmpty()) {
+      writeSidecar(name, written.generation(), 1, kept);
+    } else {
+      Files.deleteIfExists(sidecarFile(name));
+    }
+    return stat(name).orElseThrow(() -> new NoSuchFileException(name));
   }
 
   @Override
   public void delete(String name, long ifGenerationMatch) throws IOException {
     Path file = file(name);
-    synchronized (lock(name)) {
-      ObjectInfo current = stat(name).orElseThrow(() -> new NoSuchFileException(name));
-      if (current.generation() != ifGenerationMatch) {
-        throw new PreconditionFailedException(
-            name, "generation is " + current.generation() + ", not " + ifGenerationMatch);
-      }
-      Files.delete(file);
-      Files.deleteIfExists(sidecarFile(name));
-    }
+    exclusive(
+        name,
+        () -> {
+          ObjectInfo current = stat(name).orElseThrow(() -> new NoSuchFileException(name));
+          if (current.generation() != ifGenerationMatch) {
+            throw new PreconditionFailedException(
+                name, "generation is " + current.generation() + ", not " + ifGenerationMatch);
+          }
+          Files.delete(file);
+          Files.deleteIfExists(sidecarFile(name));
+          return null;
+        });
   }
 
   @Override
   public ObjectInfo updateMetadata(
       String name, Map<String, String> metadata, long ifMetagenerationMatch) throws IOException {
-    synchronized (lock(name)) {
-      ObjectInfo current = stat(name).orElseThrow(() -> new NoSuchFileException(name));
-      if (current.metageneration() != ifMetagenerationMatch) {
-        throw new PreconditionFailedException(
-            name,
-            "metageneration is " + current.metageneration() + ", not " + ifMetagenerationMatch);
-      }
-      Map<String, String> merged = new LinkedHashMap<>(current.metadata());
-      metadata.forEach(
-          (k, v) -> {
-            if (CustomMetadata.absent(v)) {
-              merged.remove(k);
-            } else {
-              merged.put(k, v);
-            }
-          });
-      writeSidecar(name, current.generation(), current.metageneration() + 1, merged);
-      return stat(name).orElseThrow(() -> new NoSuchFileException(name));
+    return exclusive(name, () -> updateMetadataLocked(name, metadata, ifMetagenerationMatch));
+  }
+
+  private ObjectInfo updateMetadataLocked(
+      String name, Map<String, String> metadata, long ifMetagenerationMatch) throws IOException {
+    ObjectInfo current = stat(name).orElseThrow(() -> new NoSuchFileException(name));
+    if (current.metageneration() != ifMetagenerationMatch) {
+      throw new PreconditionFailedException(
+          name, "metageneration is " + current.metageneration() + ", not " + ifMetagenerationMatch);
     }
+    Map<String, String> merged = new LinkedHashMap<>(current.metadata());
+    metadata.forEach(
+        (k, v) -> {
+          if (CustomMetadata.absent(v)) {
+            merged.remove(k);
+          } else {
+            merged.put(k, v);
+          }
+        });
+    writeSidecar(name, current.generation(), current.metageneration() + 1, merged);
+    return stat(name).orElseThrow(() -> new NoSuchFileException(name));
   }
 
   @Override
@@ -276,8 +302,23 @@ public final class LocalObjectStore implements ObjectStore {
     return slash < 0 ? name : name.substring(slash + 1);
   }
 
-  private Object lock(String name) {
-    return locks.computeIfAbsent(name, k -> new Object());
+  @FunctionalInterface
+  private interface Locked<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs {@code body} while no other writer, in this process or another, writes {@code name}. */
+  private <T> T exclusive(String name, Locked<T> body) throws IOException {
+    int stripe = Math.floorMod((root + "\0" + name).hashCode(), STRIPES);
+    synchronized (STRIPE_LOCKS[stripe]) {
+      Path lockFile = root.resolve(LOCK_FILE);
+      Files.createDirectories(lockFile.getParent());
+      try (FileChannel channel =
+              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock held = channel.lock(stripe, 1, false)) {
+        return body.run();
+      }
+    }
   }
 
   private static void check(String name, Optional<ObjectInfo> current, Precondition precondition)

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.OutboundMessage;
 import dev.scenegate.events.Topic;
+import dev.scenegate.ledger.DigestLedger;
+import dev.scenegate.ledger.DigestRecord;
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.manifest.ChecksumManifest;
 import dev.scenegate.manifest.ManifestCodec;
@@ -623,6 +625,58 @@ class BackfillEngineTest {
     assertTrue(json.path("complete").asBoolean());
   }
 
+  @Test
+  void whatAVerificationHashedIsRecordedWithoutARead() throws Exception {
+    DigestLedger ledger = DigestLedger.local(local);
+    String asset = "scenes/kitchen_001/assets/obj_1/asset.glb";
+    ObjectInfo info = local.stat(asset).orElseThrow();
+    String verified = Sha256.hex(targets.get(asset));
+    ledger.record(List.of(DigestRecord.of(info, verified, DigestRecord.BY_VERIFY, NOW)));
+
+    BackfillSummary summary = engine(config(2), ledger).run(BackfillListener.none());
+
+    assertEquals(null, store.opens.get(asset), "the ledger's digest stands in for a read");
+    assertEquals(verified, local.stat(asset).orElseThrow().metadata().get("sha256"));
+    assertEquals(5, summary.total().updated());
+    assertEquals(3000, summary.thisRunBytesReused());
+    long total = targets.values().stream().mapToLong(b -> b.length).sum();
+    assertEquals(total - 3000, store.bytesRead.get());
+  }
+
+  @Test
+  void whatTheBackfillHashesGoesIntoTheLedgerForVerifications() throws Exception {
+    DigestLedger ledger = DigestLedger.local(local);
+    engine(config(2), ledger).run(BackfillListener.none());
+
+    for (Map.Entry<String, byte[]> t : targets.entrySet()) {
+      String folder = t.getKey().substring(0, t.getKey().lastIndexOf('/') + 1);
+      DigestRecord record =
+          ledger
+              .read(folder)
+              .reusable(local.stat(t.getKey()).orElseThrow())
+              .orElseThrow(() -> new AssertionError("no reusable record for " + t.getKey()));
+      assertEquals(Sha256.hex(t.getValue()), record.sha256());
+      assertEquals(DigestRecord.BY_BACKFILL, record.by());
+    }
+  }
+
+  @Test
+  void aLedgerRecordForAnOlderGenerationIsNotTrusted() throws Exception {
+    DigestLedger ledger = DigestLedger.local(local);
+    String asset = "scenes/kitchen_001/assets/obj_1/asset.glb";
+    ObjectInfo info = local.stat(asset).orElseThrow();
+    ledger.record(
+        List.of(
+            new DigestRecord(
+                asset, info.generation() - 1, "0".repeat(64), info.size(), null, NOW, "verify")));
+
+    engine(config(2), ledger).run(BackfillListener.none());
+
+    assertEquals(1, store.opens.get(asset).get());
+    assertEquals(
+        Sha256.hex(targets.get(asset)), local.stat(asset).orElseThrow().metadata().get("sha256"));
+  }
+
   // ---- fixture ----
 
   private BackfillConfig config(int threads) {
@@ -638,6 +692,18 @@ class BackfillEngineTest {
         RateLimiter.unlimited(),
         config,
         new ObjectCheckpointStore(store, Checkpoint.objectName(config.shard())));
+  }
+
+  private BackfillEngine engine(BackfillConfig config, DigestLedger ledger) {
+    return new BackfillEngine(
+        store,
+        alerts,
+        new SimpleMeterRegistry(),
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        RateLimiter.unlimited(),
+        config,
+        new ObjectCheckpointStore(store, Checkpoint.objectName(config.shard())),
+        ledger);
   }
 
   private BackfillEngine engine(BackfillConfig config, Path checkpointFile) {

@@ -8,6 +8,7 @@ import dev.scenegate.logging.JsonLog;
 import dev.scenegate.logging.Severity;
 import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.LocalObjectStore;
+import dev.scenegate.storage.TransientStorageException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -202,7 +204,7 @@ class DeliveryOrderTest {
     Scenario s = allPassing();
     HandlerHarness h = harness(s, "_scenegate/state/same/");
     Trigger marker = s.triggers().get(1);
-    runConcurrently(Collections.nCopies(10, marker), h);
+    int redeliveries = runConcurrently(Collections.nCopies(10, marker), h);
     SceneState state = h.state();
     assertEquals(StageStatus.PASSED, state.stage(Stage.REGEN3D).status());
     assertEquals(1, state.stage(Stage.REGEN3D).history().size());
@@ -213,19 +215,37 @@ class DeliveryOrderTest {
     assertEquals(1, ids.size());
     assertTrue(state.outbox().isEmpty());
     assertEquals(1.0, h.counter("scenegate.marker.events", "outcome", "processed"));
-    assertEquals(9.0, h.counter("scenegate.marker.events", "outcome", "duplicate"));
+    assertEquals(9.0 + redeliveries, h.counter("scenegate.marker.events", "outcome", "duplicate"));
   }
 
-  private static void runConcurrently(List<Trigger> deliveries, HandlerHarness h) throws Exception {
+  /** Platform redeliveries a delivery may get after a transient fault, as Eventarc retries. */
+  private static final int REDELIVERIES = 20;
+
+  /**
+   * Delivers concurrently, redelivering what threw a transient fault (a duplicate that waited in
+   * vain for another delivery's claim on a slow machine throws so the platform retries); returns
+   * how many redeliveries that took.
+   */
+  private static int runConcurrently(List<Trigger> deliveries, HandlerHarness h) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     CountDownLatch start = new CountDownLatch(1);
+    AtomicInteger redeliveries = new AtomicInteger();
     try {
       List<Future<MarkerHandler.Result>> results = new ArrayList<>();
       for (Trigger t : deliveries) {
         Callable<MarkerHandler.Result> task =
             () -> {
               start.await();
-              return h.deliver(t);
+              for (int redelivery = 0; ; redelivery++) {
+                try {
+                  return h.deliver(t);
+                } catch (TransientStorageException e) {
+                  if (redelivery >= REDELIVERIES) {
+                    throw e;
+                  }
+                  redeliveries.incrementAndGet();
+                }
+              }
             };
         results.add(pool.submit(task));
       }
@@ -233,6 +253,7 @@ class DeliveryOrderTest {
       for (Future<MarkerHandler.Result> r : results) {
         r.get(); // a lost race beyond the budget would surface here
       }
+      return redeliveries.get();
     } finally {
       pool.shutdown();
       assertTrue(pool.awaitTermination(5, TimeUnit.MINUTES));
