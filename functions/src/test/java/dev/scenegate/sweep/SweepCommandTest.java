@@ -213,6 +213,21 @@ class SweepCommandTest {
   }
 
   @Test
+  void localModesSweepIntervalIsAnIsoDurationOrOff() throws Exception {
+    new SceneFixture(store(), "k1").writeAllPassing();
+    Cli bad = cli("local", dir.toString(), "--sweep-interval", "5 minutes");
+    assertEquals(2, bad.exit(), bad.toString());
+    assertEquals(
+        "scenegate local: --sweep-interval must be an ISO-8601 duration such as PT5M, or off;"
+            + " got 5 minutes\n",
+        bad.err());
+    assertEquals(2, cli("local", dir.toString(), "--sweep-interval", "PT0S").exit());
+    assertEquals(null, PeriodicSweep.parseInterval("off"));
+    assertEquals(PeriodicSweep.DEFAULT_INTERVAL, PeriodicSweep.parseInterval(null));
+    assertEquals(java.time.Duration.ofSeconds(30), PeriodicSweep.parseInterval("pt30s"));
+  }
+
+  @Test
   void sweepRunsReconcileAndReportsEachStep() throws Exception {
     new SceneFixture(store(), "k1").writeAllPassing().allMarkers();
     Cli cli = cli("sweep", "--dir", dir.toString(), "--json");
