@@ -58,7 +58,7 @@ resource "google_cloud_run_v2_job" "backfill" {
 
   depends_on = [
     google_storage_bucket_iam_member.backfill_data_objects,
-    google_storage_bucket_iam_member.backfill_state_objects,
+    google_storage_bucket_iam_member.backfill_ledger_objects,
     google_pubsub_topic_iam_member.backfill_publishes_checksum_alerts,
   ]
 }

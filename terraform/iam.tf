@@ -35,6 +35,28 @@ resource "google_service_account" "backfill" {
   depends_on = [time_sleep.apis_propagate]
 }
 
+resource "google_service_account" "sweep" {
+  count = local.sweep_enabled ? 1 : 0
+
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-sweep"
+  display_name = "scenegate scheduled sweep"
+  description  = "Runtime identity of the sweep Cloud Run Job: reads scenes, re-drives lost markers (state, .failed markers, digest ledger), publishes stage events and freshness / fixity alerts."
+
+  depends_on = [time_sleep.apis_propagate]
+}
+
+resource "google_service_account" "sweep_scheduler" {
+  count = local.sweep_enabled ? 1 : 0
+
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-sweep-sched"
+  display_name = "scenegate sweep scheduler"
+  description  = "Cloud Scheduler identity: starts executions of the sweep job, nothing else."
+
+  depends_on = [time_sleep.apis_propagate]
+}
+
 resource "google_service_account" "marker_trigger" {
   project      = var.project_id
   account_id   = "${var.name_prefix}-marker-evt"
@@ -54,7 +76,40 @@ resource "google_service_account" "notifier_trigger" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Marker function: objects of the data (and state) bucket; publish on its two topics
+# Object-prefix conditions on the state bucket
+# ---------------------------------------------------------------------------------------------
+
+# IAM conditions on object names need uniform bucket-level access, which every bucket here has.
+# resource.name is the object for get / create / delete; a listing is a request on the bucket,
+# whose prefix the storage.googleapis.com/objectListPrefix API attribute carries (IAM Conditions
+# attribute reference, https://cloud.google.com/iam/docs/conditions-attribute-reference), so a
+# grant that must list says so with a second clause.
+locals {
+  # The digest ledger (DESIGN, "Digest ledger"): documents only scenegate writes, in the state
+  # bucket. Its writers are the marker function, the backfill job and the sweep.
+  ledger_prefix = "_scenegate/digests/"
+
+  state_objects = "projects/_/buckets/${local.state_bucket_name}/objects/"
+  state_prefix_condition = join(" || ", [
+    "resource.name.startsWith(\"${local.state_objects}${var.state_prefix}\")",
+    "api.getAttribute(\"storage.googleapis.com/objectListPrefix\", \"\").startsWith(\"${var.state_prefix}\")",
+  ])
+  ledger_condition = join(" || ", [
+    "resource.name.startsWith(\"${local.state_objects}${local.ledger_prefix}\")",
+    "api.getAttribute(\"storage.googleapis.com/objectListPrefix\", \"\").startsWith(\"${local.ledger_prefix}\")",
+  ])
+
+  # The sweep's own records (the freshness check's claims, one document per scene, under
+  # _scenegate/sweep/freshness/): only the sweep writes them.
+  sweep_records_prefix = "_scenegate/sweep/"
+  sweep_records_condition = join(" || ", [
+    "resource.name.startsWith(\"${local.state_objects}${local.sweep_records_prefix}\")",
+    "api.getAttribute(\"storage.googleapis.com/objectListPrefix\", \"\").startsWith(\"${local.sweep_records_prefix}\")",
+  ])
+}
+
+# ---------------------------------------------------------------------------------------------
+# Marker function: objects of the data bucket, state documents and ledger; publish on its topics
 # ---------------------------------------------------------------------------------------------
 
 # objectUser, not objectAdmin: get/list/create/delete/update objects (a compare-and-set
@@ -65,12 +120,40 @@ resource "google_storage_bucket_iam_member" "marker_data_objects" {
   member = google_service_account.marker.member
 }
 
+# The state documents (read by name, never listed) and, below, the ledger: nothing else of the
+# state bucket. With state_in_data_bucket both live in the data bucket, granted above.
 resource "google_storage_bucket_iam_member" "marker_state_objects" {
   count = local.separate_state_bucket ? 1 : 0
 
   bucket = local.state_bucket_name
   role   = "roles/storage.objectUser"
   member = google_service_account.marker.member
+
+  condition {
+    title       = "scenegate-state-documents"
+    description = "Objects under the scenegate state prefix."
+    expression  = "resource.name.startsWith(\"${local.state_objects}${var.state_prefix}\")"
+  }
+
+  # A changed condition replaces the binding: add the new one before removing the old, so that a
+  # deployment upgraded from the unconditioned grant never runs without access to its state.
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "google_storage_bucket_iam_member" "marker_ledger_objects" {
+  count = local.separate_state_bucket ? 1 : 0
+
+  bucket = local.state_bucket_name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.marker.member
+
+  condition {
+    title       = "scenegate-digest-ledger"
+    description = "The digest ledger: objects under ${local.ledger_prefix}, and listing them."
+    expression  = local.ledger_condition
+  }
 }
 
 resource "google_pubsub_topic_iam_member" "marker_publishes_stage_events" {
@@ -122,7 +205,8 @@ resource "google_storage_bucket_iam_member" "notifier_state_objects" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Backfill job: objects of the data (and state) bucket; publish drift alerts
+# Backfill job: objects of the data bucket (hash metadata, its checkpoints under
+# _scenegate/backfill/ there), the digest ledger; publish drift alerts
 # ---------------------------------------------------------------------------------------------
 
 resource "google_storage_bucket_iam_member" "backfill_data_objects" {
@@ -131,12 +215,20 @@ resource "google_storage_bucket_iam_member" "backfill_data_objects" {
   member = google_service_account.backfill.member
 }
 
-resource "google_storage_bucket_iam_member" "backfill_state_objects" {
+# The backfill reads no state document: of the state bucket it needs the ledger only (what a
+# verification hashed it skips, what it hashes a verification reuses).
+resource "google_storage_bucket_iam_member" "backfill_ledger_objects" {
   count = local.separate_state_bucket ? 1 : 0
 
   bucket = local.state_bucket_name
   role   = "roles/storage.objectUser"
   member = google_service_account.backfill.member
+
+  condition {
+    title       = "scenegate-digest-ledger"
+    description = "The digest ledger: objects under ${local.ledger_prefix}, and listing them."
+    expression  = local.ledger_condition
+  }
 }
 
 resource "google_pubsub_topic_iam_member" "backfill_publishes_checksum_alerts" {
@@ -144,6 +236,119 @@ resource "google_pubsub_topic_iam_member" "backfill_publishes_checksum_alerts" {
   topic   = google_pubsub_topic.checksum_alerts.name
   role    = "roles/pubsub.publisher"
   member  = google_service_account.backfill.member
+}
+
+# ---------------------------------------------------------------------------------------------
+# Sweep job: read the data bucket, write .failed markers; state documents, its own records and
+# the ledger; publish on both topics. Its scheduler: run this one job.
+# ---------------------------------------------------------------------------------------------
+
+# Logs and metrics need no grant: Cloud Run sends the container's stdout and stderr to Cloud
+# Logging itself (https://cloud.google.com/run/docs/logging), and scenegate's metrics are JSON
+# log lines for log-based metrics (docs/operations.md), so neither logging.logWriter nor
+# monitoring.metricWriter is granted.
+
+# Listing and reading scenes (markers, manifests, metadata for the audit): no writes.
+resource "google_storage_bucket_iam_member" "sweep_data_objects" {
+  count = local.sweep_enabled ? 1 : 0
+
+  bucket = local.data_bucket_name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.sweep[0].member
+}
+
+# A re-driven marker runs through the marker's own handler, which writes a stage's .failed
+# marker on failure and deletes it on a later pass (DESIGN, "Objects in the bucket"); those
+# objects only.
+resource "google_storage_bucket_iam_member" "sweep_failed_markers" {
+  count = local.sweep_enabled ? 1 : 0
+
+  bucket = local.data_bucket_name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.sweep[0].member
+
+  condition {
+    title       = "scenegate-failed-markers"
+    description = "The .failed markers under scenes/."
+    expression  = "resource.name.startsWith(\"projects/_/buckets/${local.data_bucket_name}/objects/scenes/\") && resource.name.endsWith(\"/.failed\")"
+  }
+}
+
+# The state documents, listed too (the freshness check walks every scene's state).
+resource "google_storage_bucket_iam_member" "sweep_state_objects" {
+  count = local.sweep_enabled ? 1 : 0
+
+  bucket = local.state_bucket_name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.sweep[0].member
+
+  condition {
+    title       = "scenegate-state-documents"
+    description = "Objects under the scenegate state prefix, and listing them."
+    expression  = local.state_prefix_condition
+  }
+}
+
+# Its freshness claims: which stale stage was alerted for which marker generation, so that a
+# stage gets one freshness alert, whatever the number of sweeps.
+resource "google_storage_bucket_iam_member" "sweep_own_records" {
+  count = local.sweep_enabled ? 1 : 0
+
+  bucket = local.state_bucket_name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.sweep[0].member
+
+  condition {
+    title       = "scenegate-sweep-records"
+    description = "The sweep's records: objects under ${local.sweep_records_prefix}, and listing them."
+    expression  = local.sweep_records_condition
+  }
+}
+
+# Unlike the marker's and the backfill's, granted in the data bucket too when the state lives
+# there: the sweep has no other write access to it.
+resource "google_storage_bucket_iam_member" "sweep_ledger_objects" {
+  count = local.sweep_enabled ? 1 : 0
+
+  bucket = local.state_bucket_name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.sweep[0].member
+
+  condition {
+    title       = "scenegate-digest-ledger"
+    description = "The digest ledger: objects under ${local.ledger_prefix}, and listing them."
+    expression  = local.ledger_condition
+  }
+}
+
+resource "google_pubsub_topic_iam_member" "sweep_publishes_stage_events" {
+  count = local.sweep_enabled ? 1 : 0
+
+  project = var.project_id
+  topic   = google_pubsub_topic.stage_events.name
+  role    = "roles/pubsub.publisher"
+  member  = google_service_account.sweep[0].member
+}
+
+resource "google_pubsub_topic_iam_member" "sweep_publishes_checksum_alerts" {
+  count = local.sweep_enabled ? 1 : 0
+
+  project = var.project_id
+  topic   = google_pubsub_topic.checksum_alerts.name
+  role    = "roles/pubsub.publisher"
+  member  = google_service_account.sweep[0].member
+}
+
+# roles/run.invoker on this job only: it holds run.jobs.run, what jobs.run checks ("Execute jobs
+# on a schedule", https://cloud.google.com/run/docs/execute/jobs-on-schedule).
+resource "google_cloud_run_v2_job_iam_member" "scheduler_runs_sweep" {
+  count = local.sweep_enabled ? 1 : 0
+
+  project  = var.project_id
+  location = google_cloud_run_v2_job.sweep[0].location
+  name     = google_cloud_run_v2_job.sweep[0].name
+  role     = "roles/run.invoker"
+  member   = google_service_account.sweep_scheduler[0].member
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -290,7 +495,8 @@ resource "google_pubsub_subscription_iam_member" "stage_subscribers" {
 
 # IAM bindings take effect eventually (typically within minutes): an Eventarc trigger, a build or
 # a push subscription created right after its grants can be refused. The functions wait for
-# every grant they, their builds and the marker's trigger rely on; on create only.
+# every grant they, their builds and the marker's trigger rely on, and the sweep's schedule for
+# the sweep's (its first run may come minutes after the apply); on create only.
 resource "time_sleep" "grants_propagate" {
   create_duration = var.propagation_waits.iam
 
@@ -299,11 +505,19 @@ resource "time_sleep" "grants_propagate" {
     google_project_iam_member.marker_trigger_receives_events,
     google_storage_bucket_iam_member.marker_data_objects,
     google_storage_bucket_iam_member.marker_state_objects,
+    google_storage_bucket_iam_member.marker_ledger_objects,
     google_pubsub_topic_iam_member.marker_publishes_stage_events,
     google_pubsub_topic_iam_member.marker_publishes_checksum_alerts,
     google_secret_manager_secret_iam_member.notifier_reads_webhook_secret,
     google_secret_manager_secret_iam_member.notifier_reads_slack_urls,
     google_storage_bucket_iam_member.notifier_state_objects,
+    google_storage_bucket_iam_member.sweep_data_objects,
+    google_storage_bucket_iam_member.sweep_failed_markers,
+    google_storage_bucket_iam_member.sweep_state_objects,
+    google_storage_bucket_iam_member.sweep_ledger_objects,
+    google_storage_bucket_iam_member.sweep_own_records,
+    google_pubsub_topic_iam_member.sweep_publishes_stage_events,
+    google_pubsub_topic_iam_member.sweep_publishes_checksum_alerts,
     google_project_iam_member.build_writes_logs,
     google_artifact_registry_repository_iam_member.build_pushes_images,
     google_storage_bucket_iam_member.build_reads_source,

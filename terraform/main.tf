@@ -7,6 +7,7 @@
 #   functions.tf   marker and alert notifier functions (Cloud Functions gen2, var.function_runtime)
 #   build.tf       image repository and build service account (function builds, backfill image)
 #   backfill.tf    backfill Cloud Run Job
+#   sweep.tf       scheduled sweep: Cloud Run Job (reconcile, freshness, audit) and its schedule
 #   monitoring.tf  alert policies
 
 data "google_project" "this" {
@@ -38,7 +39,7 @@ locals {
     "run.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
-  ], var.kms_key_name == null ? [] : ["cloudkms.googleapis.com"]))
+  ], var.kms_key_name == null ? [] : ["cloudkms.googleapis.com"], local.sweep_enabled ? ["cloudscheduler.googleapis.com"] : []))
 }
 
 resource "google_project_service" "enabled" {

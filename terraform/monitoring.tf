@@ -1,5 +1,5 @@
 # Alert policies: a checksum alert was published, a message was dead-lettered, a function
-# logged at CRITICAL. Each notifies var.notification_channels plus one e-mail channel per
+# logged at CRITICAL, a backfill attempt failed, the sweep has not succeeded for two intervals. Each notifies var.notification_channels plus one e-mail channel per
 # address in var.alert_emails.
 
 resource "google_monitoring_notification_channel" "email" {
@@ -179,6 +179,7 @@ locals {
   critical_log_filter = join(" OR ", compact([
     "(resource.type = \"cloud_run_revision\" AND resource.labels.service_name = (\"${google_cloudfunctions2_function.marker.name}\" OR \"${google_cloudfunctions2_function.notifier.name}\") AND severity >= CRITICAL)",
     var.backfill_image == null ? "" : "(resource.type = \"cloud_run_job\" AND resource.labels.job_name = \"${google_cloud_run_v2_job.backfill[0].name}\" AND severity >= CRITICAL)",
+    local.sweep_enabled ? "(resource.type = \"cloud_run_job\" AND resource.labels.job_name = \"${google_cloud_run_v2_job.sweep[0].name}\" AND severity >= CRITICAL)" : "",
   ]))
 }
 
@@ -227,6 +228,81 @@ resource "google_monitoring_alert_policy" "backfill_failed_attempts" {
       matches its recorded SHA-256; the drift alert names it) or could not go on, 143 when it was
       stopped and will resume from its checkpoint. A later retry that succeeds does not undo this:
       read the task's logs and the drift alerts before trusting the execution's final status.
+    EOT
+  }
+
+  notification_channels = local.notification_channels
+}
+
+# The sweep: no execution succeeded for two intervals. A metric-absence condition on the
+# executions that ended "succeeded": one late or failed run is not an incident, two in a row
+# are (lost markers wait, stale stages go unreported). Cloud Monitoring allows an absence window
+# of 120 s to 23.5 hours (https://cloud.google.com/monitoring/alerts/metric-absence), hence the
+# bound on sweep_interval_minutes. An absence condition needs the series to have existed (it is
+# armed by the first successful sweep), so a second condition covers a sweep that never
+# succeeds, or keeps failing: two failed executions within two intervals.
+resource "google_monitoring_alert_policy" "sweep_not_succeeding" {
+  count = local.sweep_enabled ? 1 : 0
+
+  project      = var.project_id
+  display_name = "scenegate: sweep has not succeeded for two intervals"
+  combiner     = "OR"
+  severity     = "ERROR"
+
+  conditions {
+    display_name = "No successful execution of ${google_cloud_run_v2_job.sweep[0].name} in ${2 * var.sweep_interval_minutes} minutes"
+
+    condition_absent {
+      filter   = "resource.type = \"cloud_run_job\" AND resource.labels.job_name = \"${google_cloud_run_v2_job.sweep[0].name}\" AND metric.type = \"run.googleapis.com/job/completed_execution_count\" AND metric.labels.result = \"succeeded\""
+      duration = "${2 * var.sweep_interval_minutes * 60}s"
+
+      aggregations {
+        alignment_period   = "300s"
+        per_series_aligner = "ALIGN_SUM"
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  conditions {
+    display_name = "Two failed executions of ${google_cloud_run_v2_job.sweep[0].name} in ${2 * var.sweep_interval_minutes} minutes"
+
+    condition_threshold {
+      filter          = "resource.type = \"cloud_run_job\" AND resource.labels.job_name = \"${google_cloud_run_v2_job.sweep[0].name}\" AND metric.type = \"run.googleapis.com/job/completed_execution_count\" AND metric.labels.result = \"failed\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 1
+      duration        = "0s"
+
+      aggregations {
+        alignment_period   = "${2 * var.sweep_interval_minutes * 60}s"
+        per_series_aligner = "ALIGN_SUM"
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "86400s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = <<-EOT
+      The scheduled sweep (reconcile, freshness, metadata audit) has not completed successfully
+      for two of its intervals, so markers whose events were lost are not re-driven and stale
+      stages are not reported. Look at the job's latest executions
+      (`gcloud run jobs executions list --job JOB --region REGION`) and their logs: exit 143 is a
+      stop (nothing half-written; the retry resumes), 1 scenes or markers that could not be
+      swept (the report's errors), 2 bad input, an unreachable bucket or a refused listing (the
+      sweep's grants); a scheduler that cannot start the job shows in Cloud Scheduler's job
+      status. Run it by hand with
+      `gcloud run jobs execute JOB --region REGION --wait`.
     EOT
   }
 

@@ -58,7 +58,7 @@ output "stage_events_dead_letter_hold" {
 }
 
 output "image_repository" {
-  description = "Where this module's images live (<region>-docker.pkg.dev/<project>/<repository>): push the backfill image here, e.g. <image_repository>/scenegate-backfill:<version>."
+  description = "Where this module's images live (<region>-docker.pkg.dev/<project>/<repository>): push the job image (backfill and sweep) here, e.g. <image_repository>/scenegate-backfill:<version>."
   value       = local.image_repository
 }
 
@@ -82,6 +82,20 @@ output "backfill_job_name" {
   value       = var.backfill_image == null ? null : google_cloud_run_v2_job.backfill[0].name
 }
 
+output "sweep_job_name" {
+  description = "Name of the scheduled sweep's Cloud Run Job (null when sweep_enabled is false or backfill_image is null)."
+  value       = local.sweep_enabled ? google_cloud_run_v2_job.sweep[0].name : null
+}
+
+output "sweep_scheduler_job" {
+  description = "Cloud Scheduler job that starts the sweep, and its schedule (null without the sweep)."
+  value = local.sweep_enabled ? {
+    id        = google_cloud_scheduler_job.sweep[0].id
+    schedule  = google_cloud_scheduler_job.sweep[0].schedule
+    time_zone = google_cloud_scheduler_job.sweep[0].time_zone
+  } : null
+}
+
 output "service_accounts" {
   description = "Service account e-mail addresses by workload."
   value = {
@@ -91,6 +105,8 @@ output "service_accounts" {
     marker_trigger   = google_service_account.marker_trigger.email
     notifier_trigger = google_service_account.notifier_trigger.email
     build            = local.build_service_account_email
+    sweep            = local.sweep_enabled ? google_service_account.sweep[0].email : null
+    sweep_scheduler  = local.sweep_enabled ? google_service_account.sweep_scheduler[0].email : null
   }
 }
 

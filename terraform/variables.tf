@@ -510,7 +510,7 @@ variable "webhook_secret" {
 
 variable "backfill_image" {
   type        = string
-  description = "Container image of the backfill job, built from the repository's Dockerfile and pushed to this module's Artifact Registry repository (output backfill_image_repository; see docs/deploy.md). The job passes `backfill gs://<data bucket>/scenes/` as arguments. Null skips the job."
+  description = "Container image of the backfill job and of the scheduled sweep (the scenegate jar; terraform/backfill-image/Dockerfile), pushed to this module's Artifact Registry repository (output image_repository; see docs/deploy.md). The backfill job passes `backfill gs://<data bucket>/scenes/` as arguments, the sweep `sweep --bucket <data bucket>`. Null skips both jobs."
   default     = null
 
   validation {
@@ -576,6 +576,108 @@ variable "backfill_resources" {
   })
   description = "CPU and memory limits of one backfill task."
   default     = {}
+}
+
+# ---------------------------------------------------------------------------------------------
+# Scheduled sweep (reconcile, freshness, metadata-level audit)
+# ---------------------------------------------------------------------------------------------
+
+variable "sweep_enabled" {
+  type        = bool
+  description = "Deploy the scheduled sweep: a Cloud Run Job running `sweep --bucket <data bucket>` (reconcile of markers whose events were lost, the freshness check, a metadata-level audit), its Cloud Scheduler trigger, its two service accounts and the alert when it has not succeeded for two intervals. It runs the backfill image, so nothing is created while backfill_image is null. Turning it off on a deployment with deletion_protection needs deletion_protection = false first (the job is protected like the backfill's)."
+  default     = true
+}
+
+variable "sweep_schedule" {
+  type        = string
+  description = "When Cloud Scheduler starts the sweep: a unix-cron expression (5 fields) in sweep_time_zone. Hourly by default. Keep sweep_interval_minutes equal to the longest gap between two runs (the plan checks it for the usual forms: `M * * * *`, `*/N * * * *`, `M */H * * *`, `M H * * *`)."
+  default     = "0 * * * *"
+
+  validation {
+    condition     = can(regex("^[0-9*/,-]+( [0-9A-Za-z*/,-]+){4}$", var.sweep_schedule))
+    error_message = "sweep_schedule must be a unix-cron expression of 5 space-separated fields, e.g. \"0 * * * *\" (hourly)."
+  }
+}
+
+variable "sweep_time_zone" {
+  type        = string
+  description = "Time zone of sweep_schedule (tz database name)."
+  default     = "Etc/UTC"
+
+  validation {
+    condition     = can(regex("^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$", var.sweep_time_zone))
+    error_message = "sweep_time_zone must be a tz database name such as Etc/UTC or Europe/Berlin."
+  }
+}
+
+variable "sweep_interval_minutes" {
+  type        = number
+  description = "Minutes between two scheduled sweeps (the longest gap sweep_schedule leaves). The alert policy fires when no sweep succeeded for twice this long; Cloud Monitoring allows a metric-absence window of at most 23.5 hours, hence at most 705."
+  default     = 60
+
+  validation {
+    condition     = var.sweep_interval_minutes >= 5 && var.sweep_interval_minutes <= 705 && floor(var.sweep_interval_minutes) == var.sweep_interval_minutes
+    error_message = "sweep_interval_minutes must be a whole number in 5..705 (twice it is the alert's absence window, at most 23.5 hours)."
+  }
+}
+
+variable "sweep_task_timeout" {
+  type        = string
+  description = "Timeout of one sweep attempt (seconds, e.g. 1800s); at most sweep_interval_minutes, so one attempt fits between two runs. A stopped sweep exits 143 with nothing half-written, and its retry resumes."
+  default     = "1800s"
+
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.sweep_task_timeout)) && try(tonumber(trimsuffix(var.sweep_task_timeout, "s")) >= 60, false)
+    error_message = "sweep_task_timeout must be written as <seconds>s, at least 60s."
+  }
+}
+
+variable "sweep_max_retries" {
+  type        = number
+  description = "Retries of a failed sweep attempt within one execution (an attempt stopped by SIGTERM or its timeout exits 143 and the retry resumes, skipping what is processed). Exit 1 (scenes or markers that could not be swept) is retried too: Cloud Run cannot tell exit codes apart."
+  default     = 2
+
+  validation {
+    condition     = var.sweep_max_retries >= 0 && var.sweep_max_retries <= 10 && floor(var.sweep_max_retries) == var.sweep_max_retries
+    error_message = "sweep_max_retries must be a whole number in 0..10."
+  }
+}
+
+variable "sweep_resources" {
+  type = object({
+    cpu    = optional(string, "1")
+    memory = optional(string, "1Gi")
+  })
+  description = "CPU and memory limits of the sweep task. Sized like the marker function by default: a re-driven marker is evaluated (and its assets verified) as a delivery would be."
+  default     = {}
+}
+
+variable "sweep_extra_args" {
+  type        = list(string)
+  description = "Arguments appended after `sweep --bucket <data bucket>`."
+  default     = []
+}
+
+variable "freshness_deadlines" {
+  type = object({
+    running = optional(string, "PT6H")
+    waiting = optional(string, "PT24H")
+    stages  = optional(map(string), {})
+  })
+  description = "Deadlines of the sweep's freshness check (DESIGN, Deadlines), ISO-8601 durations: a stage `running` longer than `running` (SLA_RUNNING) or `waiting` longer than `waiting` (SLA_WAITING) raises a freshness alert; `stages` overrides both for one stage, keyed by its name (e.g. { geniesim_export = \"PT12H\" } sets SLA_GENIESIM_EXPORT)."
+  default     = {}
+
+  validation {
+    condition = alltrue([for d in concat([var.freshness_deadlines.running, var.freshness_deadlines.waiting], values(var.freshness_deadlines.stages)) :
+      can(regex("^P([0-9]+D)?(T([0-9]+H)?([0-9]+M)?([0-9]+S)?)?$", d)) && !endswith(d, "T") && d != "P" && can(regex("[1-9]", d))
+    ])
+    error_message = "freshness_deadlines: every deadline must be a positive ISO-8601 duration of days, hours, minutes or seconds, e.g. PT6H, P2D, P1DT12H."
+  }
+
+  validation {
+    condition     = alltrue([for stage in keys(var.freshness_deadlines.stages) : contains(["source_image", "regen3d", "variation_assets", "usd", "geniesim_export", "episodes", "geniesim_import", "dwm"], stage)])
+    error_message = "freshness_deadlines.stages: keys must be stage names: source_image, regen3d, variation_assets, usd, geniesim_export, episodes, geniesim_import or dwm."
+  }
 }
 
 variable "legacy_pubsub_token_creator" {

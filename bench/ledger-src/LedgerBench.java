@@ -28,11 +28,18 @@ public class LedgerBench {
     long writeMs = (System.nanoTime() - t0) / 1_000_000;
     Path doc = dir.resolve("_scenegate/digests/scenes/kitchen_001/assets/digests.json");
     long bytes = Files.size(doc);
-    t0 = System.nanoTime();
-    int read = ledger.read("scenes/kitchen_001/assets/").size();
-    long readMs = (System.nanoTime() - t0) / 1_000_000;
+    // Best of five: the first read pays for class loading and the JIT.
+    // CPU time, not wall time: the figure should not depend on a busy neighbour.
+    java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+    long readMs = Long.MAX_VALUE;
+    int read = 0;
+    for (int i = 0; i < 5; i++) {
+      t0 = cpu.getCurrentThreadCpuTime();
+      read = ledger.read("scenes/kitchen_001/assets/").size();
+      readMs = Math.min(readMs, (cpu.getCurrentThreadCpuTime() - t0) / 1_000_000);
+    }
     System.out.printf(
-        "size: %d records in one shard document: %d bytes (%.0f bytes/record); write %d ms, read %d ms (%d records)%n",
+        "size: %d records in one shard document: %d bytes (%.0f bytes/record); write %d ms (first, wall), read %d ms CPU (best of 5; %d records)%n",
         files, bytes, (double) bytes / files, writeMs, readMs, read);
     for (int writers : new int[] {3, 8}) {
       contention(writers);

@@ -3,6 +3,7 @@
 # service; the project-level grants are the two that Google Cloud offers at no narrower scope
 # (Eventarc's event receiver, log writing) and the Cloud Storage agent's publisher role
 # (iam.tf says why). TerraformPolicyTest checks the same rules over every grant in the source.
+# The sweep's and the scheduler's grants, and the digest ledger's, are in sweep.tftest.hcl.
 
 mock_provider "google" {
   mock_data "google_project" {
@@ -32,7 +33,11 @@ run "marker_objects_of_its_buckets_and_publish_on_its_topics" {
   }
   assert {
     condition     = google_storage_bucket_iam_member.marker_state_objects[0].member == google_service_account.marker.member && google_storage_bucket_iam_member.marker_state_objects[0].bucket == google_storage_bucket.state[0].name && google_storage_bucket_iam_member.marker_state_objects[0].role == "roles/storage.objectUser"
-    error_message = "marker: objectUser on the state bucket"
+    error_message = "marker: objectUser on the state bucket..."
+  }
+  assert {
+    condition     = google_storage_bucket_iam_member.marker_state_objects[0].condition[0].expression == "resource.name.startsWith(\"projects/_/buckets/sg-test-project-scenegate-state/objects/_scenegate/state/\")" && google_storage_bucket_iam_member.marker_ledger_objects[0].member == google_service_account.marker.member
+    error_message = "...under the state prefix, and the digest ledger (tests/sweep.tftest.hcl)"
   }
   assert {
     condition     = google_pubsub_topic_iam_member.marker_publishes_stage_events.topic == "stage-events" && google_pubsub_topic_iam_member.marker_publishes_checksum_alerts.topic == "checksum-alerts" && google_pubsub_topic_iam_member.marker_publishes_stage_events.role == "roles/pubsub.publisher" && google_pubsub_topic_iam_member.marker_publishes_checksum_alerts.role == "roles/pubsub.publisher" && google_pubsub_topic_iam_member.marker_publishes_stage_events.member == google_service_account.marker.member && google_pubsub_topic_iam_member.marker_publishes_checksum_alerts.member == google_service_account.marker.member
@@ -61,8 +66,8 @@ run "backfill_objects_of_its_buckets_and_publish_alerts" {
     error_message = "backfill: objectUser on the data bucket"
   }
   assert {
-    condition     = google_storage_bucket_iam_member.backfill_state_objects[0].bucket == google_storage_bucket.state[0].name && google_storage_bucket_iam_member.backfill_state_objects[0].member == google_service_account.backfill.member
-    error_message = "backfill: objectUser on the state bucket"
+    condition     = google_storage_bucket_iam_member.backfill_ledger_objects[0].bucket == google_storage_bucket.state[0].name && google_storage_bucket_iam_member.backfill_ledger_objects[0].member == google_service_account.backfill.member && startswith(google_storage_bucket_iam_member.backfill_ledger_objects[0].condition[0].expression, "resource.name.startsWith(\"projects/_/buckets/sg-test-project-scenegate-state/objects/_scenegate/digests/\")")
+    error_message = "backfill: of the state bucket, the digest ledger only (tests/sweep.tftest.hcl)"
   }
   assert {
     condition     = google_pubsub_topic_iam_member.backfill_publishes_checksum_alerts.topic == "checksum-alerts" && google_pubsub_topic_iam_member.backfill_publishes_checksum_alerts.role == "roles/pubsub.publisher" && google_pubsub_topic_iam_member.backfill_publishes_checksum_alerts.member == google_service_account.backfill.member

@@ -133,11 +133,13 @@ run "workloads_run_as_distinct_accounts" {
       google_cloudfunctions2_function.marker.service_config[0].service_account_email,
       google_cloudfunctions2_function.notifier.service_config[0].service_account_email,
       google_cloud_run_v2_job.backfill[0].template[0].template[0].service_account,
+      google_cloud_run_v2_job.sweep[0].template[0].template[0].service_account,
       google_cloudfunctions2_function.marker.event_trigger[0].service_account_email,
       google_pubsub_subscription.notifier.push_config[0].oidc_token[0].service_account_email,
+      google_cloud_scheduler_job.sweep[0].http_target[0].oauth_token[0].service_account_email,
       google_service_account.build[0].email,
-    ])) == 6
-    error_message = "each function, job, trigger, push and build has its own service account"
+    ])) == 8
+    error_message = "each function, job, trigger, push, schedule and build has its own service account"
   }
 }
 
@@ -147,7 +149,7 @@ run "state_in_the_data_bucket" {
   }
 
   assert {
-    condition     = length(google_storage_bucket.state) == 0 && length(google_storage_bucket_iam_member.marker_state_objects) == 0 && length(google_storage_bucket_iam_member.backfill_state_objects) == 0
+    condition     = length(google_storage_bucket.state) == 0 && length(google_storage_bucket_iam_member.marker_state_objects) == 0 && length(google_storage_bucket_iam_member.backfill_ledger_objects) == 0
     error_message = "no state bucket and no second grant when the state shares the data bucket"
   }
   assert {

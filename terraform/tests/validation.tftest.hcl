@@ -190,3 +190,40 @@ run "function_jar_must_be_a_jar" {
 
   expect_failures = [var.function_jar_path]
 }
+
+run "sweep_schedule_and_limits" {
+  command = plan
+
+  variables {
+    sweep_schedule         = "hourly"
+    sweep_time_zone        = "UTC+1 hour"
+    sweep_interval_minutes = 720
+    sweep_task_timeout     = "30s"
+    sweep_max_retries      = 1.5
+  }
+
+  expect_failures = [
+    var.sweep_schedule, var.sweep_time_zone, var.sweep_interval_minutes, var.sweep_task_timeout,
+    var.sweep_max_retries,
+  ]
+}
+
+run "freshness_deadline_not_a_duration" {
+  command = plan
+
+  variables {
+    freshness_deadlines = { running = "6h", stages = { usd = "PT0S" } }
+  }
+
+  expect_failures = [var.freshness_deadlines]
+}
+
+run "freshness_deadline_of_no_stage" {
+  command = plan
+
+  variables {
+    freshness_deadlines = { stages = { e2e = "PT1H" } }
+  }
+
+  expect_failures = [var.freshness_deadlines]
+}

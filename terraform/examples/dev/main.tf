@@ -38,6 +38,13 @@ module "scenegate" {
   backfill_image      = var.backfill_image
   backfill_task_count = 4
 
+  # The hourly sweep (same image): re-drives markers whose events were lost, reports stages
+  # running or waiting too long. Dev scenes move faster than production ones.
+  freshness_deadlines = {
+    running = "PT2H"
+    waiting = "PT6H"
+  }
+
   marker_function = {
     max_instances = 5
   }

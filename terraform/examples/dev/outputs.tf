@@ -26,6 +26,11 @@ output "backfill_job_name" {
   value       = module.scenegate.backfill_job_name
 }
 
+output "sweep_job_name" {
+  description = "Scheduled sweep job (null without backfill_image)."
+  value       = module.scenegate.sweep_job_name
+}
+
 output "service_accounts" {
   description = "Service account e-mail addresses by workload."
   value       = module.scenegate.service_accounts
@@ -37,7 +42,7 @@ output "stage_subscriptions" {
 }
 
 output "image_repository" {
-  description = "Where to push the backfill image."
+  description = "Where to push the job image (backfill and sweep)."
   value       = module.scenegate.image_repository
 }
 

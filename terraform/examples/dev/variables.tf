@@ -22,7 +22,7 @@ variable "create_data_bucket" {
 
 variable "backfill_image" {
   type        = string
-  description = "Container image of the backfill job; null skips the job."
+  description = "Container image of the backfill and sweep jobs; null skips both."
   default     = null
 }
 

@@ -29,7 +29,13 @@ final class TerraformPolicy {
     /** No basic roles (owner, editor, viewer) and no *Admin roles anywhere. */
     BROAD_ROLE,
     /** No ACL resources: they bypass bucket IAM and can make objects public. */
-    LEGACY_ACL
+    LEGACY_ACL,
+    /**
+     * Every grant on the state bucket is limited by an object-name condition: no identity holds the
+     * whole of it (DESIGN, "Digest ledger": the ledger's writers get {@code _scenegate/digests/}
+     * and nothing else of the state bucket beyond their own needs).
+     */
+    STATE_BUCKET_UNCONDITIONED
   }
 
   record Violation(Rule rule, String address, String message) {
@@ -62,6 +68,8 @@ final class TerraformPolicy {
           "google_storage_bucket_access_control",
           "google_storage_object_access_control",
           "google_storage_default_object_access_control");
+  // How the module names the state bucket in its grants (storage.tf).
+  private static final String STATE_BUCKET = "local.state_bucket_name";
   private static final Pattern IAM_GRANT = Pattern.compile("^google_\\w+_iam_(member|binding)$");
   // The Cloud Storage service agent, as data.google_storage_project_service_account exposes it.
   private static final Pattern GCS_AGENT =
@@ -80,6 +88,7 @@ final class TerraformPolicy {
     projectRoles(module, violations);
     broadRoles(module, violations);
     legacyAcls(module, violations);
+    stateBucketConditions(module, violations);
     return violations;
   }
 
@@ -162,6 +171,20 @@ final class TerraformPolicy {
         out.add(new Violation(Rule.BROAD_ROLE, block.address(), "role is not a literal"));
       } else if (BASIC_ROLES.contains(role) || role.toLowerCase().endsWith("admin")) {
         out.add(new Violation(Rule.BROAD_ROLE, block.address(), "grants " + role));
+      }
+    }
+  }
+
+  private static void stateBucketConditions(TerraformModule module, List<Violation> out) {
+    for (Block block : module.resources()) {
+      if (block.type().startsWith("google_storage_bucket_iam_")
+          && STATE_BUCKET.equals(Hcl.text(block.body(), "bucket"))
+          && !Hcl.block(block.body(), "condition").containsKey("expression")) {
+        out.add(
+            new Violation(
+                Rule.STATE_BUCKET_UNCONDITIONED,
+                block.address(),
+                "grants the whole state bucket: add a condition on the object name prefix"));
       }
     }
   }

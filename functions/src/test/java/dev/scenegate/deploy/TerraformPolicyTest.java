@@ -84,7 +84,14 @@ class TerraformPolicyTest {
             "google_pubsub_subscription.stage",
             "google_project_iam_member.build_writes_logs",
             "google_artifact_registry_repository_iam_member.build_pushes_images",
-            "google_pubsub_subscription_iam_member.stage_subscribers")) {
+            "google_pubsub_subscription_iam_member.stage_subscribers",
+            "google_cloud_run_v2_job.sweep",
+            "google_cloud_scheduler_job.sweep",
+            "google_cloud_run_v2_job_iam_member.scheduler_runs_sweep",
+            "google_monitoring_alert_policy.sweep_not_succeeding",
+            "google_storage_bucket_iam_member.marker_ledger_objects",
+            "google_storage_bucket_iam_member.backfill_ledger_objects",
+            "google_storage_bucket_iam_member.sweep_ledger_objects")) {
       assertTrue(addresses.contains(expected), "missing " + expected);
     }
     assertTrue(repository.resources("google_service_account").size() >= 3);
@@ -113,6 +120,7 @@ class TerraformPolicyTest {
                 "topics",
                 "marker_function_name",
                 "notifier_function_name",
+                "sweep_job_name",
                 "service_accounts")),
         outputNames.toString());
   }
@@ -233,6 +241,27 @@ class TerraformPolicyTest {
             }
             """),
         new Case(
+            Rule.STATE_BUCKET_UNCONDITIONED,
+            "the whole state bucket",
+            """
+            resource "google_storage_bucket_iam_member" "m" {
+              bucket = local.state_bucket_name
+              role   = "roles/storage.objectUser"
+              member = google_service_account.backfill.member
+            }
+            """,
+            """
+            resource "google_storage_bucket_iam_member" "m" {
+              bucket = local.state_bucket_name
+              role   = "roles/storage.objectUser"
+              member = google_service_account.backfill.member
+              condition {
+                title      = "ledger"
+                expression = local.ledger_condition
+              }
+            }
+            """),
+        new Case(
             Rule.LEGACY_ACL,
             "bucket ACL",
             """
@@ -260,6 +289,101 @@ class TerraformPolicyTest {
     assertFalse(
         violations.stream().anyMatch(v -> v.rule() == c.rule()),
         "did not expect " + c.rule() + " in " + violations);
+  }
+
+  /**
+   * Every grant of the module to the sweep's and the scheduler's accounts, and every grant of the
+   * digest ledger, found by reading all of the source (a grant added later in any file counts):
+   * exactly these, so that the plan tests of tests/sweep.tftest.hcl cover them all.
+   */
+  @Test
+  void sweepAndLedgerGrantsAreExactlyTheExpectedOnes() {
+    assertEquals(
+        Set.of(
+            "google_storage_bucket_iam_member roles/storage.objectViewer on local.data_bucket_name",
+            "google_storage_bucket_iam_member roles/storage.objectUser on local.data_bucket_name"
+                + " if .failed markers",
+            "google_storage_bucket_iam_member roles/storage.objectUser on local.state_bucket_name"
+                + " if state documents and listing",
+            "google_storage_bucket_iam_member roles/storage.objectUser on local.state_bucket_name"
+                + " if ledger and listing",
+            "google_storage_bucket_iam_member roles/storage.objectUser on local.state_bucket_name"
+                + " if sweep records and listing",
+            "google_pubsub_topic_iam_member roles/pubsub.publisher on"
+                + " google_pubsub_topic.stage_events.name",
+            "google_pubsub_topic_iam_member roles/pubsub.publisher on"
+                + " google_pubsub_topic.checksum_alerts.name"),
+        grantsTo("google_service_account.sweep[0]"));
+    assertEquals(
+        Set.of(
+            "google_cloud_run_v2_job_iam_member roles/run.invoker on"
+                + " google_cloud_run_v2_job.sweep[0].name"),
+        grantsTo("google_service_account.sweep_scheduler[0]"));
+    Set<String> ledgerHolders =
+        repository.resources().stream()
+            .filter(b -> String.valueOf(conditionOf(b)).startsWith("ledger"))
+            .map(b -> reference(b.body().get("member")))
+            .collect(Collectors.toSet());
+    assertEquals(
+        Set.of(
+            "google_service_account.marker.member",
+            "google_service_account.backfill.member",
+            "google_service_account.sweep[0].member"),
+        ledgerHolders);
+  }
+
+  /** "type role on resource [if condition]" of every IAM grant whose member is {@code account}. */
+  private static Set<String> grantsTo(String account) {
+    return repository.resources().stream()
+        .filter(b -> b.type().matches("^google_\\w+_iam_member$"))
+        .filter(b -> reference(b.body().get("member")).equals(account + ".member"))
+        .map(
+            b -> {
+              Object on =
+                  Stream.of("bucket", "topic", "name", "service", "subscription", "secret_id")
+                      .map(b.body()::get)
+                      .filter(v -> v != null)
+                      .map(TerraformPolicyTest::reference)
+                      .findFirst()
+                      .orElse("?");
+              String condition = conditionOf(b);
+              return b.type()
+                  + " "
+                  + Hcl.text(b.body(), "role")
+                  + " on "
+                  + on
+                  + (condition == null ? "" : " if " + condition);
+            })
+        .collect(Collectors.toSet());
+  }
+
+  /** A reference as written: hcl4j prints an index {@code x[0].y} as {@code x.value.y}. */
+  private static String reference(Object value) {
+    return String.valueOf(value).replace(".value.", "[0].");
+  }
+
+  /**
+   * What a grant's condition admits, in words (hcl4j resolves the locals, so the expression is read
+   * as text): the ledger, the state documents, the sweep's records (each with or without their
+   * listing), the .failed markers; the text itself for anything else; null without a condition.
+   */
+  private static String conditionOf(Block grant) {
+    Object expression = Hcl.block(grant.body(), "condition").get("expression");
+    if (expression == null) {
+      return null;
+    }
+    String text = String.valueOf(expression);
+    String listing = text.contains("objectListPrefix") ? " and listing" : "";
+    if (text.contains("objects/_scenegate/digests/\")")) {
+      return "ledger" + listing;
+    } else if (text.contains("objects/_scenegate/sweep/\")")) {
+      return "sweep records" + listing;
+    } else if (text.contains("objects/var.state_prefix\")")) {
+      return "state documents" + listing;
+    } else if (text.endsWith(".endsWith(\"/.failed\")")) {
+      return ".failed markers";
+    }
+    return text;
   }
 
   /** The check refuses HCL that hcl4j mis-nests, instead of checking what is left of it. */
