@@ -38,7 +38,9 @@ import picocli.CommandLine.Parameters;
         Pulls alerts (the checksum-alerts topic's messages) from subscription S and prints
         each one as the on-call text (scene, stage, manifest, failing files with expected
         and actual hash and size, where to look, remediation), or with --json as one JSON
-        object per line, exactly as published. A message is acknowledged only after it was
+        object per line, exactly as published. All five kinds: checksum_failure, drift,
+        gate_failure, freshness (a stage past its deadline: status, since, what it waits
+        for, its marker) and fixity (an audit's findings: verified and current generation). A message is acknowledged only after it was
         printed; one that is not a valid alert is reported on stderr and acknowledged.
         PUBSUB_EMULATOR_HOST is honoured (plaintext, no credentials); otherwise Application
         Default Credentials are used.

@@ -56,6 +56,7 @@ public final class Main {
             dev.scenegate.sweep.ReconcileCommand::new,
             dev.scenegate.sweep.RedriveCommand::new,
             dev.scenegate.sweep.SweepCommand::new,
+            dev.scenegate.audit.AuditCommand::new,
             AlertsCommand::new,
             dev.scenegate.local.LocalCommand::new,
             dev.scenegate.local.DemoCommand::new,

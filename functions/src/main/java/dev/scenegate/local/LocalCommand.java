@@ -12,6 +12,8 @@ import dev.scenegate.events.EventPublisher;
 import dev.scenegate.events.PubSubConfig;
 import dev.scenegate.events.PubSubEventPublisher;
 import dev.scenegate.events.Topic;
+import dev.scenegate.fleet.Deadlines;
+import dev.scenegate.ledger.DigestLedger;
 import dev.scenegate.pipeline.MarkerConfig;
 import dev.scenegate.pipeline.SceneState;
 import dev.scenegate.pipeline.Verdict;
@@ -105,9 +107,11 @@ public final class LocalCommand extends CliCommand {
       }
     }
     Duration sweepInterval;
+    Deadlines deadlines;
     MarkerConfig config;
     try {
       sweepInterval = PeriodicSweep.parseInterval(sweepIntervalOption);
+      deadlines = Deadlines.fromEnvironment(console.env());
       config = LocalMode.config(console.env());
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
@@ -117,7 +121,7 @@ public final class LocalCommand extends CliCommand {
     try (LocalMode local =
         LocalMode.open(
             dir, console.out(), config, pubSub, LocalRunner.Options.defaults(), listener)) {
-      return once ? once(local, console) : watch(local, console, sweepInterval);
+      return once ? once(local, console) : watch(local, console, sweepInterval, deadlines);
     }
   }
 
@@ -221,7 +225,8 @@ public final class LocalCommand extends CliCommand {
     return ExitCodes.OK;
   }
 
-  private static int watch(LocalMode local, Console console, Duration sweepInterval)
+  private static int watch(
+      LocalMode local, Console console, Duration sweepInterval, Deadlines deadlines)
       throws Exception {
     LocalRunner runner = local.runner();
     PeriodicSweep sweeps =
@@ -230,6 +235,8 @@ public final class LocalCommand extends CliCommand {
             local.handler(),
             local.publisher(),
             local.meters(),
+            deadlines,
+            DigestLedger.local(local.store()),
             result -> reportSweep(console, result));
     // Ctrl-C or SIGTERM: the file in hand is finished, the watch ends, exit 0 (DESIGN "Signals").
     try (PeriodicSweep periodic = sweeps;

@@ -1,6 +1,8 @@
 package dev.scenegate.sweep;
 
 import dev.scenegate.events.EventPublisher;
+import dev.scenegate.fleet.Deadlines;
+import dev.scenegate.ledger.DigestLedger;
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.pipeline.MarkerHandler;
 import dev.scenegate.storage.ObjectStore;
@@ -42,11 +44,16 @@ public final class PeriodicSweep implements AutoCloseable {
       MarkerHandler handler,
       EventPublisher alerts,
       MeterRegistry registry,
+      Deadlines deadlines,
+      DigestLedger ledger,
       Consumer<Sweep.Result> onResult) {
     SweepMeters meters = SweepMeters.boundTo(registry);
     Clock clock = Clock.systemUTC();
     return new PeriodicSweep(
-        new Sweep(SweepSteps.standard(data, handler, alerts, meters, clock), meters, clock),
+        new Sweep(
+            SweepSteps.standard(data, handler, alerts, registry, meters, clock, deadlines, ledger),
+            meters,
+            clock),
         onResult);
   }
 

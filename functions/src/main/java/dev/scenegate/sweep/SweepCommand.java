@@ -67,7 +67,14 @@ public final class SweepCommand extends CliCommand {
       Sweep sweep =
           new Sweep(
               SweepSteps.standard(
-                  wiring.data, wiring.handler, wiring.publisher, wiring.meters, wiring.clock),
+                  wiring.data,
+                  wiring.handler,
+                  wiring.publisher,
+                  wiring.registry,
+                  wiring.meters,
+                  wiring.clock,
+                  wiring.deadlines,
+                  wiring.ledger),
               wiring.meters,
               wiring.clock);
       Sweep.Result result;

@@ -10,6 +10,8 @@ import dev.scenegate.events.OutboundMessage;
 import dev.scenegate.events.PubSubConfig;
 import dev.scenegate.events.PubSubEventPublisher;
 import dev.scenegate.events.Topic;
+import dev.scenegate.fleet.Deadlines;
+import dev.scenegate.ledger.DigestLedger;
 import dev.scenegate.local.LocalMode;
 import dev.scenegate.metrics.FunctionMetrics;
 import dev.scenegate.pipeline.MarkerConfig;
@@ -37,9 +39,18 @@ final class SweepWiring implements AutoCloseable {
   final MeterRegistry registry;
   final SweepMeters meters;
   final Clock clock = Clock.systemUTC();
+  final Deadlines deadlines;
+  final DigestLedger ledger;
 
   private SweepWiring(
-      ObjectStore data, MarkerHandler handler, EventPublisher publisher, MeterRegistry registry) {
+      ObjectStore data,
+      MarkerHandler handler,
+      EventPublisher publisher,
+      MeterRegistry registry,
+      Deadlines deadlines,
+      DigestLedger ledger) {
+    this.deadlines = deadlines;
+    this.ledger = ledger;
     this.data = data;
     this.handler = handler;
     this.publisher = publisher;
@@ -54,7 +65,9 @@ final class SweepWiring implements AutoCloseable {
       throws CliException {
     ObjectStore data = SceneTarget.store(target.bucket(), target.dir(), console);
     MeterRegistry registry;
+    Deadlines deadlines;
     try {
+      deadlines = Deadlines.fromEnvironment(console.env());
       registry = FunctionMetrics.registry(console.env());
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
@@ -69,7 +82,9 @@ final class SweepWiring implements AutoCloseable {
           data,
           new MarkerHandler(local, publisher, registry, config, Clock.systemUTC()),
           publisher,
-          registry);
+          registry,
+          deadlines,
+          DigestLedger.local(local));
     }
     Map<String, String> env = new HashMap<>(console.env());
     env.put("DATA_BUCKET", data.bucket());
@@ -88,7 +103,9 @@ final class SweepWiring implements AutoCloseable {
             config,
             Clock.systemUTC()),
         publisher,
-        registry);
+        registry,
+        deadlines,
+        DigestLedger.forBucket(states, data.bucket()));
   }
 
   private interface ConfigSource {

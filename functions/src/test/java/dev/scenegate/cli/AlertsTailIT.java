@@ -4,14 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scenegate.audit.AuditFinding;
+import dev.scenegate.audit.FixityAlert;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.OutboundMessage;
+import dev.scenegate.pipeline.MarkerRef;
+import dev.scenegate.pipeline.StageStatus;
+import dev.scenegate.scene.Stage;
+import dev.scenegate.sweep.FreshnessAlert;
 import dev.scenegate.testing.Emulators;
 import dev.scenegate.testing.PubSubEmulator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -135,5 +143,65 @@ class AlertsTailIT {
     assertEquals(ExitCodes.BAD_INPUT, code, stderr);
     assertEquals(1, stderr.lines().count(), stderr);
     assertTrue(stderr.contains("not found"), stderr);
+  }
+
+  @Test
+  void printsFreshnessAndFixityAlerts(PubSubEmulator pubSub) throws Exception {
+    String topic = pubSub.createTopic("alerts-tail-new-kinds");
+    String subscription = pubSub.createSubscription(topic, false);
+    ChecksumAlert freshness =
+        FreshnessAlert.of(
+            new FreshnessAlert.StaleStage(
+                "attic_9",
+                "prod-scenes",
+                Stage.DWM,
+                StageStatus.WAITING,
+                "2026-11-21T06:00:00Z",
+                MarkerRef.of("scenes/attic_9/dwm/.dwm_complete", 1732300000000000L),
+                Stage.REGEN3D,
+                StageStatus.FAILED,
+                Duration.ofHours(24)),
+            Instant.parse("2026-11-22T07:00:00Z"));
+    ChecksumAlert fixity =
+        FixityAlert.of(
+            "attic_9",
+            "prod-scenes",
+            List.of(
+                new AuditFinding(
+                    "attic_9",
+                    "scenes/attic_9/assets/source_checksums.json",
+                    "obj_1/asset.glb",
+                    AuditFinding.Kind.CHANGED,
+                    1732300000000111L,
+                    1732300000000222L,
+                    "a".repeat(64),
+                    null)),
+            Instant.parse("2026-11-22T08:00:00Z"));
+    publish(pubSub, topic, freshness);
+    publish(pubSub, topic, fixity);
+
+    int code = tail(pubSub, "--subscription", subscription, "--max", "2", "--wait", "30");
+
+    String stdout = out.toString(StandardCharsets.UTF_8);
+    assertEquals(ExitCodes.OK, code, err.toString(StandardCharsets.UTF_8));
+    assertEquals("", err.toString(StandardCharsets.UTF_8), "neither kind is poison");
+    for (String expected :
+        List.of(
+            "[WARNING] scenegate stage past its deadline in scene attic_9",
+            "Stage: dwm",
+            "Status: waiting since 2026-11-21T06:00:00Z (past its deadline)",
+            "Waiting for: regen3d",
+            "Marker: gs://prod-scenes/scenes/attic_9/dwm/.dwm_complete (generation"
+                + " 1732300000000000)",
+            "waits for regen3d (now failed): fix that failure first",
+            "[CRITICAL] scenegate fixity audit: verified files changed in scene attic_9",
+            "Findings (1):",
+            "obj_1/asset.glb — CHANGED",
+            "verified: generation 1732300000000111, sha256 " + "a".repeat(64),
+            "now:      generation 1732300000000222, not hashed",
+            "object:   gs://prod-scenes/scenes/attic_9/assets/obj_1/asset.glb")) {
+      assertTrue(stdout.contains(expected), expected + " missing from:\n" + stdout);
+    }
+    assertEquals(List.of(), pubSub.pull(subscription, 10));
   }
 }

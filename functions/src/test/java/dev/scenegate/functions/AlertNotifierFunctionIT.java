@@ -7,12 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scenegate.alerts.WebhookSecret;
 import dev.scenegate.alerts.WebhookSigner;
+import dev.scenegate.audit.AuditFinding;
+import dev.scenegate.audit.FixityAlert;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.events.OutboundMessage;
 import dev.scenegate.events.PubSubConfig;
 import dev.scenegate.events.PubSubEventPublisher;
 import dev.scenegate.events.Topic;
+import dev.scenegate.pipeline.MarkerRef;
+import dev.scenegate.pipeline.StageStatus;
+import dev.scenegate.scene.Stage;
+import dev.scenegate.sweep.FreshnessAlert;
 import dev.scenegate.testing.Emulators;
 import dev.scenegate.testing.FakeGcs;
 import dev.scenegate.testing.PubSubEmulator;
@@ -156,6 +162,75 @@ class AlertNotifierFunctionIT {
             .streamAll()
             .count();
     assertEquals(2, records);
+  }
+
+  @Test
+  void deliversFreshnessAndFixityAlertsLikeEveryOtherKind() throws Exception {
+    String scene = "it_kinds_" + UUID.randomUUID().toString().substring(0, 8);
+    ChecksumAlert freshness =
+        FreshnessAlert.of(
+            new FreshnessAlert.StaleStage(
+                scene,
+                "prod-scenes",
+                Stage.GENIESIM_EXPORT,
+                StageStatus.RUNNING,
+                "2026-11-22T06:00:00Z",
+                MarkerRef.of("scenes/" + scene + "/geniesim/.geniesim_submitted", 17L),
+                null,
+                null,
+                Duration.ofHours(6)),
+            Instant.parse("2026-11-22T13:00:00Z"));
+    ChecksumAlert fixity =
+        FixityAlert.of(
+            scene,
+            "prod-scenes",
+            List.of(
+                new AuditFinding(
+                    scene,
+                    "scenes/" + scene + "/assets/source_checksums.json",
+                    "obj_1/asset.glb",
+                    AuditFinding.Kind.MISSING,
+                    21L,
+                    null,
+                    "a".repeat(64),
+                    null)),
+            Instant.parse("2026-11-22T14:00:00Z"));
+    PubSubConfig config =
+        PubSubConfig.emulator(pubSub.host(), pubSub.projectId())
+            .withTopicName(Topic.CHECKSUM_ALERTS, topic);
+    try (PubSubEventPublisher publisher = new PubSubEventPublisher(config)) {
+      publisher.publish(freshness.toMessage());
+      publisher.publish(fixity.toMessage());
+    }
+    List<PubSubPushRelay.Delivery> deliveries = relay.pushNext(2, DEADLINE);
+    assertTrue(
+        deliveries.stream().allMatch(PubSubPushRelay.Delivery::acknowledged),
+        deliveries.toString());
+
+    JsonNode generic =
+        EventJson.MAPPER.readTree(requests("/json", freshness.alertId()).get(0).body());
+    assertEquals("freshness", generic.path("kind").asText());
+    assertEquals("warning", generic.path("severity").asText());
+    assertEquals("running", generic.path("status").asText());
+    assertEquals("17", generic.path("marker").path("generation").asText());
+    assertTrue(generic.path("text").asText().contains("stage past its deadline"));
+    String slack =
+        EventJson.MAPPER
+            .readTree(requests("/slack", freshness.alertId()).get(0).body())
+            .path("text")
+            .asText();
+    assertTrue(slack.contains("*Status:* running since 2026-11-22T06:00:00Z"), slack);
+
+    JsonNode fixed = EventJson.MAPPER.readTree(requests("/json", fixity.alertId()).get(0).body());
+    assertEquals("fixity", fixed.path("kind").asText());
+    assertEquals("21", fixed.path("failures").path(0).path("expected_generation").asText());
+    String fixitySlack =
+        EventJson.MAPPER
+            .readTree(requests("/slack", fixity.alertId()).get(0).body())
+            .path("text")
+            .asText();
+    assertTrue(fixitySlack.contains("*Findings (1):*"), fixitySlack);
+    assertTrue(fixitySlack.contains("object not found"), fixitySlack);
   }
 
   @Test

@@ -77,6 +77,9 @@ public final class AlertCodec {
     if (!SceneIds.isValid(sceneId)) {
       throw new InvalidAlertException("invalid scene_id '" + abbreviate(sceneId) + "'");
     }
+    if (kind.equals(AlertKind.FRESHNESS.wireName())) {
+      checkFreshness(json);
+    }
     String severity = optionalText(json, "severity");
     ChecksumAlert alert =
         new ChecksumAlert(
@@ -132,10 +135,36 @@ public final class AlertCodec {
               textOrNull(item.get("expected_sha256")),
               textOrNull(item.get("actual_sha256")),
               longOrNull(item.get("expected_size")),
-              longOrNull(item.get("actual_size"))));
+              longOrNull(item.get("actual_size")),
+              generationOrNull(item.get("expected_generation")),
+              generationOrNull(item.get("actual_generation"))));
       index++;
     }
     return result;
+  }
+
+  /**
+   * A {@code freshness} alert names its stage and status (the text shows them); {@code since},
+   * {@code waiting_for} and {@code marker}, when present, are of their type.
+   */
+  private static void checkFreshness(ObjectNode json) throws InvalidAlertException {
+    requiredText(json, "stage");
+    requiredText(json, "status");
+    optionalText(json, "since");
+    optionalText(json, "waiting_for");
+    JsonNode marker = json.get("marker");
+    if (marker == null || marker.isNull()) {
+      return;
+    }
+    if (!marker.isObject() || !marker.path("object").isTextual()) {
+      throw new InvalidAlertException("marker must be an object with a string object");
+    }
+    JsonNode generation = marker.get("generation");
+    if (generation != null
+        && !generation.isNull()
+        && !(generation.isIntegralNumber() || generation.asText("").matches("[0-9]{1,19}"))) {
+      throw new InvalidAlertException("marker.generation must be a generation number");
+    }
   }
 
   private static List<String> remediation(JsonNode node) throws InvalidAlertException {
@@ -198,6 +227,21 @@ public final class AlertCodec {
     return node != null && node.canConvertToExactIntegral() && node.canConvertToLong()
         ? node.asLong()
         : null;
+  }
+
+  /** An object generation: a string of digits (as written) or an integer; else absent. */
+  private static Long generationOrNull(JsonNode node) {
+    if (node == null) {
+      return null;
+    }
+    if (node.isTextual() && node.asText().matches("[0-9]{1,19}")) {
+      try {
+        return Long.parseLong(node.asText());
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return longOrNull(node);
   }
 
   private static boolean hasControl(String text) {

@@ -1,5 +1,6 @@
 package dev.scenegate.alerts;
 
+import dev.scenegate.events.AlertKind;
 import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.scene.SceneIds;
 import java.util.List;
@@ -44,6 +45,8 @@ public final class AlertText {
 
   private String render(ReceivedAlert received, Markup m) {
     ChecksumAlert alert = received.alert();
+    boolean freshness = AlertKind.FRESHNESS.wireName().equals(alert.kind());
+    boolean fixity = AlertKind.FIXITY.wireName().equals(alert.kind());
     StringBuilder text = new StringBuilder();
     String severity = alert.severity() == null ? "critical" : alert.severity();
     text.append(m.headline(severity, title(alert.kind()), m.code(alert.sceneId()))).append('\n');
@@ -55,7 +58,9 @@ public final class AlertText {
         .append(' ')
         .append(m.text(stage(received)))
         .append('\n');
-    if (alert.manifest() != null) {
+    if (freshness) {
+      freshness(received, m, text);
+    } else if (alert.manifest() != null) {
       text.append(m.bold("Manifest:"))
           .append(' ')
           .append(m.code(objectUri(alert.bucket(), alert.manifest())))
@@ -67,7 +72,7 @@ public final class AlertText {
     } else if (alert.bucket() != null) {
       text.append(m.bold("Bucket:"))
           .append(' ')
-          .append(m.code("gs://" + alert.bucket() + "/scenes/" + alert.sceneId() + "/"))
+          .append(m.code(objectUri(alert.bucket(), SceneIds.folder(alert.sceneId()))))
           .append('\n');
     }
     text.append(m.bold("Alert:"))
@@ -80,12 +85,20 @@ public final class AlertText {
         .append('\n');
 
     List<ChecksumAlert.Failure> failures = alert.failures();
-    text.append('\n').append(m.bold("Failing files (" + failures.size() + "):")).append('\n');
-    if (failures.isEmpty()) {
-      text.append("(none listed in the alert)\n");
+    // A freshness alert lists no files (DESIGN: failures []); say nothing rather than "none".
+    if (!freshness || !failures.isEmpty()) {
+      String heading = fixity ? "Findings (" : "Failing files (";
+      text.append('\n').append(m.bold(heading + failures.size() + "):")).append('\n');
+      if (failures.isEmpty()) {
+        text.append("(none listed in the alert)\n");
+      }
     }
     int listed = Math.min(failures.size(), maxListedFailures);
-    String folder = alert.manifest() == null ? null : folderOf(alert.manifest());
+    // Failure paths are relative to the manifest's folder, or to the scene's without a manifest.
+    String folder =
+        alert.manifest() != null
+            ? folderOf(alert.manifest())
+            : fixity ? SceneIds.folder(alert.sceneId()) : null;
     for (int i = 0; i < listed; i++) {
       ChecksumAlert.Failure f = failures.get(i);
       text.append(m.bullet())
@@ -93,11 +106,17 @@ public final class AlertText {
           .append(" — ")
           .append(m.text(f.kind() == null ? "FAILED" : f.kind()))
           .append('\n');
-      if (f.expectedSha256() != null || f.expectedSize() != null) {
-        text.append("    expected: ").append(hashAndSize(m, f.expectedSha256(), f.expectedSize()));
-        text.append('\n');
+      if (fixity) {
+        text.append("    verified: ").append(verified(m, f)).append('\n');
+        text.append("    now:      ").append(now(m, f)).append('\n');
+      } else {
+        if (f.expectedSha256() != null || f.expectedSize() != null) {
+          text.append("    expected: ")
+              .append(hashAndSize(m, f.expectedSha256(), f.expectedSize()));
+          text.append('\n');
+        }
+        text.append("    actual:   ").append(actual(m, f)).append('\n');
       }
-      text.append("    actual:   ").append(actual(m, f)).append('\n');
       if (folder != null) {
         text.append("    object:   ")
             .append(m.code(objectUri(alert.bucket(), folder + f.path())))
@@ -108,7 +127,10 @@ public final class AlertText {
       text.append("... and ")
           .append(failures.size() - listed)
           .append(" more (all are in the alert JSON");
-      if (alert.manifest() != null && alert.bucket() != null) {
+      if (fixity) {
+        text.append("; list them with ")
+            .append(m.code("scenegate audit --scene " + alert.sceneId()));
+      } else if (alert.manifest() != null && alert.bucket() != null) {
         text.append("; list them with ")
             .append(m.code("scenegate verify " + objectUri(alert.bucket(), folder)));
       }
@@ -123,7 +145,7 @@ public final class AlertText {
     for (int i = 0; i < steps.size(); i++) {
       text.append(i + 1).append(". ").append(m.text(steps.get(i))).append('\n');
     }
-    String producer = producer(alert);
+    String producer = freshness ? null : producer(alert);
     if (producer != null) {
       text.append("This manifest was written by ")
           .append(m.code(producer))
@@ -134,21 +156,94 @@ public final class AlertText {
     return cap(text.toString());
   }
 
+  /** A stage past its deadline: its status and since when, what it waits for, its marker. */
+  private static void freshness(ReceivedAlert received, Markup m, StringBuilder text) {
+    ChecksumAlert alert = received.alert();
+    text.append(m.bold("Status:"))
+        .append(' ')
+        .append(m.text(received.status() == null ? "unknown" : received.status()))
+        .append(" since ")
+        .append(m.text(received.since() == null ? "an unknown time" : received.since()))
+        .append(" (past its deadline)\n");
+    if (received.waitingFor() != null) {
+      text.append(m.bold("Waiting for:"))
+          .append(' ')
+          .append(m.text(received.waitingFor()))
+          .append('\n');
+    }
+    String marker = received.markerObject();
+    if (marker != null) {
+      text.append(m.bold("Marker:")).append(' ').append(m.code(objectUri(alert.bucket(), marker)));
+      if (received.markerGeneration() != null) {
+        text.append(" (generation ").append(m.text(received.markerGeneration())).append(')');
+      }
+      text.append('\n');
+      text.append(m.bold("Look at:"))
+          .append(' ')
+          .append(m.code(objectUri(alert.bucket(), folderOf(marker))))
+          .append('\n');
+    } else if (alert.bucket() != null) {
+      text.append(m.bold("Look at:"))
+          .append(' ')
+          .append(m.code(objectUri(alert.bucket(), SceneIds.folder(alert.sceneId()))))
+          .append('\n');
+    }
+  }
+
+  /** A fixity finding: the generation and digest that were verified. */
+  private static String verified(Markup m, ChecksumAlert.Failure f) {
+    if ("UNTRACKED".equals(f.kind())) {
+      return "not in the manifest";
+    }
+    return generationAndHash(m, f.expectedGeneration(), f.expectedSha256());
+  }
+
+  /** A fixity finding: what the bucket holds now. */
+  private static String now(Markup m, ChecksumAlert.Failure f) {
+    if ("MISSING".equals(f.kind()) && f.actualGeneration() == null) {
+      return "object not found";
+    }
+    return generationAndHash(m, f.actualGeneration(), f.actualSha256());
+  }
+
+  private static String generationAndHash(Markup m, Long generation, String sha) {
+    if (generation == null && sha == null) {
+      return "unknown";
+    }
+    StringBuilder text = new StringBuilder();
+    if (generation != null) {
+      text.append("generation ").append(generation);
+    }
+    if (sha != null) {
+      text.append(generation != null ? ", " : "").append("sha256 ").append(m.code(sha));
+    } else if (generation != null) {
+      text.append(", not hashed");
+    }
+    return text.toString();
+  }
+
   static String title(String kind) {
     return switch (kind) {
       case "checksum_failure" -> "checksum failure";
       case "drift" -> "checksum drift";
       case "gate_failure" -> "quality gate failure";
+      case "freshness" -> "stage past its deadline";
+      case "fixity" -> "fixity audit: verified files changed";
       default -> kind;
     };
   }
 
-  /** The producer's steps; for checksum kinds without any, the seed-000 steps. */
+  /**
+   * The producer's steps; for a checksum failure or drift without any, the seed-000 steps (the
+   * other kinds' steps depend on what was found, and only their producer knows them).
+   */
   static List<String> remediation(ChecksumAlert alert) {
     if (!alert.remediation().isEmpty()) {
       return alert.remediation();
     }
-    return alert.kind().equals("gate_failure") ? List.of() : ChecksumAlert.REMEDIATION;
+    return alert.kind().equals("checksum_failure") || alert.kind().equals("drift")
+        ? ChecksumAlert.REMEDIATION
+        : List.of();
   }
 
   /**

@@ -24,7 +24,39 @@ public record ReceivedAlert(ChecksumAlert alert, ObjectNode json) {
 
   /** The stage the alert names, if its producer added one (the schema does not require it). */
   public String stage() {
-    var stage = json.get("stage");
-    return stage != null && stage.isTextual() ? stage.asText() : null;
+    return text("stage");
+  }
+
+  /** {@code freshness}: the stage's status ({@code running} or {@code waiting}). */
+  public String status() {
+    return text("status");
+  }
+
+  /** {@code freshness}: since when the stage is in that status (ISO-8601). */
+  public String since() {
+    return text("since");
+  }
+
+  /** {@code freshness}: the prerequisite stage a waiting stage waits for. */
+  public String waitingFor() {
+    return text("waiting_for");
+  }
+
+  /** {@code freshness}: the marker object the stage is waiting or running on. */
+  public String markerObject() {
+    return json.path("marker").path("object").isTextual()
+        ? json.path("marker").path("object").asText()
+        : null;
+  }
+
+  /** {@code freshness}: the marker's generation, as written (a string of digits). */
+  public String markerGeneration() {
+    var generation = json.path("marker").path("generation");
+    return generation.isTextual() || generation.isIntegralNumber() ? generation.asText() : null;
+  }
+
+  private String text(String field) {
+    var value = json.get(field);
+    return value != null && value.isTextual() ? value.asText() : null;
   }
 }

@@ -1,5 +1,7 @@
 package dev.scenegate.events;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scenegate.verify.FileFailure;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +41,11 @@ public record ChecksumAlert(
 
   /**
    * One failing file: expected and actual digest and size (actuals null when unknown); {@code kind}
-   * is {@code MISSING}, {@code SIZE_MISMATCH} or {@code SHA256_MISMATCH}.
+   * is {@code MISSING}, {@code SIZE_MISMATCH} or {@code SHA256_MISMATCH} for a verification, and
+   * {@code CHANGED}, {@code MISSING} or {@code UNTRACKED} for an audit's {@code fixity} finding,
+   * which also names the object generation that was verified and the one there now (strings, as GCS
+   * generations exceed what JSON readers keep exact; left out of the JSON when null, so the
+   * verification's shape is unchanged).
    */
   public record Failure(
       String path,
@@ -47,7 +53,22 @@ public record ChecksumAlert(
       String expectedSha256,
       String actualSha256,
       Long expectedSize,
-      Long actualSize) {
+      Long actualSize,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @JsonFormat(shape = JsonFormat.Shape.STRING)
+          Long expectedGeneration,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @JsonFormat(shape = JsonFormat.Shape.STRING)
+          Long actualGeneration) {
+
+    /** A verification's failure: no generations. */
+    public Failure(
+        String path,
+        String kind,
+        String expectedSha256,
+        String actualSha256,
+        Long expectedSize,
+        Long actualSize) {
+      this(path, kind, expectedSha256, actualSha256, expectedSize, actualSize, null, null);
+    }
 
     /** The wire form of a verifier's finding (the {@code verify --json} failure shape too). */
     public static Failure of(FileFailure f) {

@@ -3,8 +3,6 @@ package dev.scenegate.storage;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.util.Base64;
 import java.util.zip.CRC32C;
 
 /**
@@ -35,15 +33,11 @@ final class Crc32cCheckingInputStream extends FilterInputStream {
   }
 
   static int decode(String base64) {
-    byte[] bytes = Base64.getDecoder().decode(base64);
-    if (bytes.length != 4) {
-      throw new IllegalArgumentException("crc32c is not 4 bytes: " + base64);
-    }
-    return ByteBuffer.wrap(bytes).getInt();
+    return Crc32c.decode(base64);
   }
 
   static String encode(long crc) {
-    return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc).array());
+    return Crc32c.encode(crc);
   }
 
   @Override

@@ -136,6 +136,16 @@ public final class LocalObjectStore implements ObjectStore {
   }
 
   @Override
+  public InputStream openRange(String name, long generation, long offset, long length)
+      throws IOException {
+    RangeArguments.check(generation, offset, length);
+    LocalFileStream in = (LocalFileStream) open(name, generation);
+    // Past the end is allowed: the channel then reads nothing.
+    in.channel().position(offset);
+    return new RangeArguments.Limited(in, length);
+  }
+
+  @Override
   public byte[] readSmall(String name, long generation, int maxBytes) throws IOException {
     try (InputStream in = open(name, generation)) {
       byte[] data = in.readNBytes(maxBytes + 1);

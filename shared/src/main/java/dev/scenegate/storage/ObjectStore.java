@@ -29,6 +29,33 @@ public interface ObjectStore {
   InputStream open(String name, long generation) throws IOException;
 
   /**
+   * Opens {@code length} bytes from {@code offset} of exactly {@code generation} (which must be
+   * positive: ranges of one object only fit together when they come from one generation). A range
+   * reaching past the end stops at the end. A generation that is gone (replaced in a bucket without
+   * versioning, or deleted) is a {@link java.nio.file.NoSuchFileException}, as for {@link #open}.
+   * Unlike {@link #open}, nothing is checked at the end of a range: a range has no checksum of its
+   * own, so the caller checks the object's CRC32C over all of them (verify/SlicedDigest).
+   *
+   * <p>Both adapters implement it with a ranged read; this default (open, skip, stop) exists so
+   * test doubles need not.
+   */
+  default InputStream openRange(String name, long generation, long offset, long length)
+      throws IOException {
+    RangeArguments.check(generation, offset, length);
+    InputStream in = open(name, generation);
+    try {
+      in.skipNBytes(offset);
+    } catch (java.io.EOFException e) {
+      // Past the end: an empty range.
+      return new RangeArguments.Limited(in, 0);
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+    return new RangeArguments.Limited(in, length);
+  }
+
+  /**
    * Reads a small object (a JSON report, a manifest, the state document) whole. Refuses objects
    * larger than {@code maxBytes} with an {@link ObjectTooLargeException}.
    */

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
@@ -39,6 +38,7 @@ public final class Verifier {
   private final HashingPool pool;
   private final MeterRegistry meters;
   private final LongConsumer progress;
+  private final FileDigester digester;
 
   public Verifier(ObjectStore store, int threads, MeterRegistry meters) {
     this(store, threads, meters, bytes -> {});
@@ -71,6 +71,7 @@ public final class Verifier {
     this.pool = pool;
     this.meters = meters;
     this.progress = progress;
+    this.digester = FileDigester.of(store);
   }
 
   public static int defaultThreads() {
@@ -217,8 +218,8 @@ public final class Verifier {
     }
     Sha256.Digest digest;
     for (int attempt = 1; ; attempt++) {
-      try (InputStream in = store.open(name, info.get().generation())) {
-        digest = Sha256.of(in, buffer, progress);
+      try {
+        digest = digester.digest(info.get(), buffer, progress);
         break;
       } catch (NoSuchFileException e) {
         // Deleted or overwritten between stat and read: what the manifest names is not there.

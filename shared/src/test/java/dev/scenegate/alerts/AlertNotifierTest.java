@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scenegate.alerts.AlertNotifier.Outcome;
 import dev.scenegate.alerts.AlertNotifier.WebhookOutcome;
+import dev.scenegate.events.ChecksumAlert;
 import dev.scenegate.events.EventJson;
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.storage.LocalObjectStore;
@@ -341,5 +342,37 @@ class AlertNotifierTest {
       }
     }
     return lines;
+  }
+
+  @Test
+  void deliversFreshnessAndFixityAlertsToEveryWebhook() throws Exception {
+    AlertNotifier notifier = notifier();
+    for (ChecksumAlert alert : List.of(AlertFixtures.freshnessRunning(), AlertFixtures.fixity())) {
+      AlertNotifier.Report report = notifier.handle(AlertFixtures.bytes(alert), alert.alertId());
+      assertEquals(Outcome.DONE, report.outcome(), alert.kind());
+      assertEquals(
+          Map.of(json.key(), WebhookOutcome.SENT, slack.key(), WebhookOutcome.SENT),
+          report.webhooks());
+    }
+    List<WebhookReceiver.Request> generic = receiver.requests("/generic/tok-123");
+    assertEquals(2, generic.size());
+    JsonNode freshness = EventJson.MAPPER.readTree(generic.get(0).body());
+    assertEquals("freshness", freshness.path("kind").asText());
+    assertEquals("geniesim_export", freshness.path("stage").asText());
+    assertEquals(
+        "scenes/kitchen_001/geniesim/.geniesim_submitted",
+        freshness.path("marker").path("object").asText());
+    assertTrue(freshness.path("text").asText().contains("stage past its deadline"));
+    JsonNode fixity = EventJson.MAPPER.readTree(generic.get(1).body());
+    assertEquals("fixity", fixity.path("kind").asText());
+    assertEquals(
+        "1732300000000222", fixity.path("failures").path(0).path("actual_generation").asText());
+    List<WebhookReceiver.Request> slackBodies = receiver.requests("/services/T0/B0/slacktoken");
+    assertTrue(
+        EventJson.MAPPER
+            .readTree(slackBodies.get(1).body())
+            .path("text")
+            .asText()
+            .contains("*Findings (3):*"));
   }
 }

@@ -150,4 +150,54 @@ class AlertTextTest {
     assertTrue(out.contains("(none given)"), out);
     assertTrue(out.contains("gs://b/scenes/s/"), out);
   }
+
+  @Test
+  void aFreshnessAlertSaysWhichStageSinceWhenWhatItWaitsForAndWhatToDo() {
+    ReceivedAlert alert = ReceivedAlert.of(AlertFixtures.freshnessWaiting());
+    String plain = text.plain(alert);
+    assertTrue(
+        plain.startsWith("[WARNING] scenegate stage past its deadline in scene kitchen_001\n"),
+        plain);
+    assertTrue(plain.contains("Stage: dwm"), plain);
+    assertTrue(plain.contains("Status: waiting since 2026-11-22T06:00:00Z"), plain);
+    assertTrue(plain.contains("Waiting for: regen3d"), plain);
+    assertTrue(
+        plain.contains(
+            "Marker: gs://prod-scenes/scenes/kitchen_001/dwm/.dwm_complete (generation"
+                + " 1732300000000000)"),
+        plain);
+    assertTrue(plain.contains("Look at: gs://prod-scenes/scenes/kitchen_001/dwm/"), plain);
+    assertTrue(plain.contains("scenes/kitchen_001/assets/.regen3d_complete"), plain);
+    assertTrue(plain.contains("SLA_DWM"), plain);
+    assertFalse(plain.contains("Failing files"), "a freshness alert lists no files: " + plain);
+    assertFalse(plain.contains("Confirm storage integrity"), "no checksum steps: " + plain);
+
+    String slack = text.slack(ReceivedAlert.of(AlertFixtures.freshnessRunning()));
+    assertTrue(slack.contains("*scenegate WARNING: stage past its deadline*"), slack);
+    assertTrue(slack.contains("*Status:* running since 2026-11-22T06:00:00Z"), slack);
+    assertFalse(slack.contains("Waiting for"), slack);
+    assertTrue(
+        slack.contains("`gs://prod-scenes/scenes/kitchen_001/geniesim/.geniesim_submitted`"));
+    assertTrue(slack.contains("Genie Sim job"), slack);
+  }
+
+  @Test
+  void aFixityAlertListsEachFindingWithTheVerifiedAndTheCurrentGeneration() {
+    ReceivedAlert alert = ReceivedAlert.of(AlertFixtures.fixity());
+    for (String out : List.of(text.plain(alert), text.slack(alert))) {
+      assertTrue(out.contains("fixity audit: verified files changed"), out);
+      assertTrue(out.contains("CRITICAL"), out);
+      assertTrue(out.contains("Findings (3):"), out);
+      assertTrue(out.contains("obj_1/asset.glb") && out.contains("CHANGED"), out);
+      assertTrue(out.contains("verified: generation 1732300000000111, sha256 "), out);
+      assertTrue(out.contains("now:      generation 1732300000000222, sha256 "), out);
+      assertTrue(out.contains(AlertFixtures.EXPECTED) && out.contains(AlertFixtures.ACTUAL), out);
+      assertTrue(out.contains("object not found"), out);
+      assertTrue(out.contains("not in the manifest"), out);
+      assertTrue(out.contains("gs://prod-scenes/scenes/kitchen_001/assets/obj_1/asset.glb"), out);
+      assertTrue(out.contains("gs://prod-scenes/scenes/kitchen_001/assets/stray.tmp"), out);
+      assertTrue(out.contains("scenegate redrive kitchen_001"), out);
+      assertTrue(out.contains("regen3d-job"), out);
+    }
+  }
 }

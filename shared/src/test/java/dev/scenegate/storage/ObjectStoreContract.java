@@ -288,6 +288,65 @@ public abstract class ObjectStoreContract {
     assertArrayEquals(expected.digest(), actual.digest());
   }
 
+  private static byte[] readRange(
+      ObjectStore store, String name, long generation, long offset, long length)
+      throws IOException {
+    try (InputStream in = store.openRange(name, generation, offset, length)) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void rangedReadsReturnExactlyTheirBytes() throws Exception {
+    ObjectStore store = store();
+    byte[] data = new byte[3 * 1024 * 1024 + 5];
+    new Random(7).nextBytes(data);
+    long generation =
+        store.write("ranged.bin", data, null, Map.of(), Precondition.none()).generation();
+    long[][] ranges = {
+      {0, 1}, {0, data.length}, {1, 1024}, {1024 * 1024 - 1, 1024 * 1024 + 3}, {data.length - 1, 1}
+    };
+    for (long[] range : ranges) {
+      int from = (int) range[0];
+      int to = (int) (range[0] + range[1]);
+      assertArrayEquals(
+          java.util.Arrays.copyOfRange(data, from, to),
+          readRange(store, "ranged.bin", generation, range[0], range[1]),
+          "range " + range[0] + "+" + range[1]);
+    }
+  }
+
+  @Test
+  void aRangeReachingPastTheEndStopsAtTheEnd() throws Exception {
+    ObjectStore store = store();
+    long generation = put(store, "short.txt", "0123456789").generation();
+    assertArrayEquals(bytes("789"), readRange(store, "short.txt", generation, 7, 100));
+    assertArrayEquals(new byte[0], readRange(store, "short.txt", generation, 3, 0));
+  }
+
+  @Test
+  void aRangeOfAReplacedGenerationIsNoSuchFile() throws Exception {
+    ObjectStore store = store();
+    long old = put(store, "o", "one one one").generation();
+    long current = put(store, "o", "two two two").generation();
+    assertThrows(NoSuchFileException.class, () -> readRange(store, "o", old, 4, 3));
+    assertThrows(NoSuchFileException.class, () -> readRange(store, "o", old, 0, 0));
+    assertArrayEquals(bytes("two"), readRange(store, "o", current, 4, 3));
+  }
+
+  @Test
+  void aRangeOfAMissingObjectIsNoSuchFile() throws Exception {
+    ObjectStore store = store();
+    assertThrows(NoSuchFileException.class, () -> readRange(store, "missing/a.bin", 1, 0, 10));
+  }
+
+  @Test
+  void aRangeNeedsAPinnedGeneration() throws Exception {
+    ObjectStore store = store();
+    put(store, "o", "one");
+    assertThrows(IllegalArgumentException.class, () -> store.openRange("o", 0, 0, 1));
+  }
+
   @Test
   void listReturnsObjectsUnderAPrefixSortedByName() throws Exception {
     ObjectStore store = store();

@@ -41,6 +41,12 @@ public class ForwardingObjectStore implements ObjectStore {
   }
 
   @Override
+  public InputStream openRange(String name, long generation, long offset, long length)
+      throws IOException {
+    return delegate.openRange(name, generation, offset, length);
+  }
+
+  @Override
   public byte[] readSmall(String name, long generation, int maxBytes) throws IOException {
     return delegate.readSmall(name, generation, maxBytes);
   }
