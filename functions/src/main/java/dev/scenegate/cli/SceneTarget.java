@@ -15,7 +15,7 @@ public final class SceneTarget {
   private SceneTarget() {}
 
   /** {@code given} when it is a scene id (DESIGN's pattern); otherwise bad input. */
-  static String sceneId(String given) throws CliException {
+  public static String sceneId(String given) throws CliException {
     if (!SceneIds.isValid(given)) {
       throw CliException.usage(
           "invalid scene id '"

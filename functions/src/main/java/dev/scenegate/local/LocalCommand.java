@@ -1,5 +1,6 @@
 package dev.scenegate.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.scenegate.cli.CliCommand;
 import dev.scenegate.cli.CliException;
 import dev.scenegate.cli.Console;
@@ -11,10 +12,15 @@ import dev.scenegate.events.EventPublisher;
 import dev.scenegate.events.PubSubConfig;
 import dev.scenegate.events.PubSubEventPublisher;
 import dev.scenegate.events.Topic;
+import dev.scenegate.fleet.Deadlines;
+import dev.scenegate.ledger.DigestLedger;
 import dev.scenegate.pipeline.MarkerConfig;
 import dev.scenegate.pipeline.SceneState;
 import dev.scenegate.pipeline.Verdict;
 import dev.scenegate.scene.SceneIds;
+import dev.scenegate.sweep.PeriodicSweep;
+import dev.scenegate.sweep.Reconciler;
+import dev.scenegate.sweep.Sweep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +42,8 @@ import picocli.CommandLine.Parameters;
         handled by the same code as the Cloud Function (markers verify their manifests and
         reports and advance the scene's stages; everything else is dismissed). A scan at
         start-up catches what was written while scenegate was not running; a restart does not
-        redo finished work.
+        redo finished work. While watching, a sweep (reconcile, the freshness check, the
+        metadata audit: see scenegate sweep) runs at start-up and every --sweep-interval.
 
         Scene state lives under DIR/_scenegate/state/. Stage events and alerts are printed and
         appended as JSON lines to DIR/_scenegate/events.jsonl. Ctrl-C (or SIGTERM) finishes the
@@ -72,6 +79,14 @@ public final class LocalCommand extends CliCommand {
               + " set (topics are created there), real Pub/Sub otherwise")
   String pubSubProject;
 
+  @Option(
+      names = "--sweep-interval",
+      paramLabel = "D",
+      description =
+          "while watching, run a sweep (reconcile, freshness, audit) at start-up and every D:"
+              + " an ISO-8601 duration (default PT5M), or off")
+  String sweepIntervalOption;
+
   @Override
   protected int run() throws Exception {
     Console console = console();
@@ -91,8 +106,12 @@ public final class LocalCommand extends CliCommand {
         console.err().println("scenegate local: " + layout);
       }
     }
+    Duration sweepInterval;
+    Deadlines deadlines;
     MarkerConfig config;
     try {
+      sweepInterval = PeriodicSweep.parseInterval(sweepIntervalOption);
+      deadlines = Deadlines.fromEnvironment(console.env());
       config = LocalMode.config(console.env());
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
@@ -102,7 +121,7 @@ public final class LocalCommand extends CliCommand {
     try (LocalMode local =
         LocalMode.open(
             dir, console.out(), config, pubSub, LocalRunner.Options.defaults(), listener)) {
-      return once ? once(local, console) : watch(local, console, dir);
+      return once ? once(local, console) : watch(local, console, sweepInterval, deadlines);
     }
   }
 
@@ -206,10 +225,32 @@ public final class LocalCommand extends CliCommand {
     return ExitCodes.OK;
   }
 
-  private static int watch(LocalMode local, Console console, Path dir) throws Exception {
+  private static int watch(
+      LocalMode local, Console console, Duration sweepInterval, Deadlines deadlines)
+      throws Exception {
     LocalRunner runner = local.runner();
+    PeriodicSweep sweeps =
+        PeriodicSweep.of(
+            local.store(),
+            local.handler(),
+            local.publisher(),
+            local.meters(),
+            deadlines,
+            DigestLedger.local(local.store()),
+            result -> reportSweep(console, result));
     // Ctrl-C or SIGTERM: the file in hand is finished, the watch ends, exit 0 (DESIGN "Signals").
-    try (StopSignals signals = StopSignals.install(runner::stop)) {
+    try (PeriodicSweep periodic = sweeps;
+        StopSignals signals =
+            StopSignals.install(
+                () -> {
+                  sweeps.stop();
+                  runner.stop();
+                })) {
+      if (sweepInterval != null) {
+        // What was written while scenegate was down, and what went stale meanwhile.
+        sweeps.runNow();
+        sweeps.every(sweepInterval);
+      }
       console
           .out()
           .println(
@@ -225,6 +266,24 @@ public final class LocalCommand extends CliCommand {
       console.out().flush();
     }
     return ExitCodes.OK;
+  }
+
+  /** A sweep that re-drove markers or could not look at something says so; a quiet one not. */
+  private static void reportSweep(Console console, Sweep.Result result) {
+    JsonNode reconcile = result.steps().get(Reconciler.NAME);
+    int redriven = reconcile == null ? 0 : reconcile.path("redriven").size();
+    if (redriven > 0) {
+      console.out().println("scenegate local: sweep re-drove " + redriven + " marker(s)");
+    }
+    if (!result.errors().isEmpty()) {
+      console
+          .err()
+          .println(
+              "scenegate local: sweep could not look at everything ("
+                  + String.join(", ", result.errors())
+                  + "); see scenegate sweep --dir for the report");
+    }
+    console.out().flush();
   }
 
   private static LocalRunner.Listener listener(Console console) {

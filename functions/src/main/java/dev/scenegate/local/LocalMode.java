@@ -36,13 +36,16 @@ public final class LocalMode implements AutoCloseable {
   private final MarkerHandler handler;
   private final LocalRunner runner;
   private final Path eventsFile;
+  private final MeterRegistry meters;
 
   private LocalMode(
       LocalObjectStore store,
       EventPublisher publisher,
       MarkerHandler handler,
       LocalRunner runner,
-      Path eventsFile) {
+      Path eventsFile,
+      MeterRegistry meters) {
+    this.meters = meters;
     this.store = store;
     this.publisher = publisher;
     this.handler = handler;
@@ -77,7 +80,7 @@ public final class LocalMode implements AutoCloseable {
     MeterRegistry meters = new SimpleMeterRegistry();
     MarkerHandler handler = new MarkerHandler(store, publisher, meters, config, Clock.systemUTC());
     LocalRunner runner = new LocalRunner(store, handler, options, listener);
-    return new LocalMode(store, publisher, handler, runner, eventsFile);
+    return new LocalMode(store, publisher, handler, runner, eventsFile, meters);
   }
 
   /**
@@ -100,6 +103,15 @@ public final class LocalMode implements AutoCloseable {
 
   public MarkerHandler handler() {
     return handler;
+  }
+
+  /** Where events and alerts go (events.jsonl, the console, Pub/Sub when asked for). */
+  public EventPublisher publisher() {
+    return publisher;
+  }
+
+  public MeterRegistry meters() {
+    return meters;
   }
 
   public LocalRunner runner() {

@@ -88,10 +88,19 @@ public final class SceneMachine {
 
     Map<Stage, Target> targets = new EnumMap<>(Stage.class);
     Set<Need> needs = new LinkedHashSet<>();
+    // An operator's redrive evaluates its stage again, whatever the state recorded for the marker.
+    Stage redriven = trigger.redriven() ? route.stage() : null;
     for (Stage stage : Stage.values()) {
       Target target =
           target(
-              stage, state.sceneId(), records.get(stage), sceneConfig, targets, evaluations, needs);
+              stage,
+              state.sceneId(),
+              records.get(stage),
+              sceneConfig,
+              targets,
+              evaluations,
+              needs,
+              stage == redriven);
       if (target != null) {
         targets.put(stage, target);
       }
@@ -110,7 +119,10 @@ public final class SceneMachine {
       if (target.evaluation() != null) {
         record = record.withOutcome(target.evaluation());
       }
-      if (record.status() == target.status() && equalsRef(record.trigger(), target.trigger())) {
+      boolean redecided = stage == redriven && target.evaluation() != null;
+      if (record.status() == target.status()
+          && equalsRef(record.trigger(), target.trigger())
+          && !redecided) {
         if (stage == route.stage() && lateRunningMarker(stage, route, record)) {
           // DESIGN (Genie Sim export): kept in the history, changes no status, publishes nothing.
           record =
@@ -298,8 +310,9 @@ public final class SceneMachine {
       SceneConfig config,
       Map<Stage, Target> targets,
       Map<Need, Evaluation> evaluations,
-      Set<Need> needs) {
-    Target target = decide(stage, sceneId, record, config, targets, evaluations, needs);
+      Set<Need> needs,
+      boolean reevaluate) {
+    Target target = decide(stage, sceneId, record, config, targets, evaluations, needs, reevaluate);
     if (target != null && stage.geniesim() && config != null && !config.valid()) {
       // DESIGN: an invalid config is reported by the Genie Sim stages' events, which it keeps.
       target.details().put("config_problem", config.object() + ": " + config.problem());
@@ -314,7 +327,8 @@ public final class SceneMachine {
       SceneConfig config,
       Map<Stage, Target> targets,
       Map<Need, Evaluation> evaluations,
-      Set<Need> needs) {
+      Set<Need> needs,
+      boolean reevaluate) {
     if (stage.skippedBy(config)) {
       return new Target(
           StageStatus.SKIPPED,
@@ -358,7 +372,7 @@ public final class SceneMachine {
                   .orElse("passed")));
     }
     Evaluation evaluation =
-        record.outcome() != null && marker.equals(record.outcome().marker())
+        !reevaluate && record.outcome() != null && marker.equals(record.outcome().marker())
             ? record.outcome()
             : evaluations.get(new Need(stage, marker));
     if (evaluation == null) {

@@ -74,6 +74,21 @@ public record SceneState(
     return e2e.history();
   }
 
+  /**
+   * Whether this generation of marker {@code object} (or a newer one) has been processed: every
+   * processed marker is recorded with its newest generation in its stage ({@link
+   * StageRecord#markers()}), which, unlike the bounded list of processed keys, is never trimmed.
+   */
+  public boolean hasSeen(String object, long generation) {
+    for (StageRecord record : stages.values()) {
+      Long seen = record.markers().get(object);
+      if (seen != null && seen >= generation) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   boolean hasProcessed(String key) {
     return processed.contains(key);
   }
