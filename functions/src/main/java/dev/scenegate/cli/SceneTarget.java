@@ -1,10 +1,12 @@
 package dev.scenegate.cli;
 
 import dev.scenegate.scene.SceneIds;
+import dev.scenegate.storage.BucketNames;
 import dev.scenegate.storage.LocalObjectStore;
 import dev.scenegate.storage.ObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * What the per-scene commands ({@code check}, {@code status}) take: {@code SCENE_ID} and {@code
@@ -31,6 +33,18 @@ public final class SceneTarget {
    * The store named by exactly one of {@code --bucket} (see {@link GcsTargets#bucket}: the name is
    * checked and the bucket must exist) or {@code --dir} (an existing folder).
    */
+  /**
+   * The state bucket, where scenegate keeps its own documents: reached without the probing listing
+   * {@link #store} makes, since a deployment grants only scenegate's prefixes of it.
+   */
+  public static ObjectStore stateBucket(String bucket, Console console) throws CliException {
+    Optional<String> bad = BucketNames.problem(bucket);
+    if (bad.isPresent()) {
+      throw CliException.usage("STATE_BUCKET: " + bad.get());
+    }
+    return GcsTargets.open(bucket, console);
+  }
+
   public static ObjectStore store(String bucket, String dir, Console console) throws CliException {
     if ((bucket == null) == (dir == null)) {
       throw CliException.usage("give exactly one of --bucket B or --dir DIR");

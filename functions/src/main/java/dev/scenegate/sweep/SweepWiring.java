@@ -92,7 +92,7 @@ final class SweepWiring implements AutoCloseable {
     ObjectStore states =
         config.stateBucket() == null || config.stateBucket().equals(data.bucket())
             ? data
-            : SceneTarget.store(config.stateBucket(), null, console);
+            : SceneTarget.stateBucket(config.stateBucket(), console);
     EventPublisher publisher = publishing ? pubSub(env) : refusing();
     return new SweepWiring(
         data,
