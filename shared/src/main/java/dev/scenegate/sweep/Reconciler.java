@@ -14,6 +14,7 @@ import dev.scenegate.scene.SceneIds;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -115,12 +120,46 @@ public final class Reconciler implements SweepStep {
     List<String> failed = new ArrayList<>();
     boolean complete = true;
     SceneStateStore states = handler.stateStore(data.bucket());
-    for (Map.Entry<String, List<ObjectInfo>> scene : markers.entrySet()) {
-      if (stop.getAsBoolean()) {
-        complete = false;
-        break;
+    // Scenes are independent (each state is its own compare-and-set document), and a sweep is
+    // bound by round trips, not CPU: several scenes at once; results are kept in scene order.
+    List<Future<SceneResult>> results = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(SCENES_IN_PARALLEL, Reconciler::daemon);
+    try {
+      for (Map.Entry<String, List<ObjectInfo>> scene : markers.entrySet()) {
+        results.add(
+            pool.submit(
+                () -> {
+                  if (stop.getAsBoolean()) {
+                    return null;
+                  }
+                  SceneResult result = new SceneResult();
+                  reconcileScene(
+                      states,
+                      scene.getKey(),
+                      scene.getValue(),
+                      result.redriven,
+                      result.errors,
+                      result.failed);
+                  return result;
+                }));
       }
-      reconcileScene(states, scene.getKey(), scene.getValue(), redriven, errors, failed);
+      for (Future<SceneResult> future : results) {
+        SceneResult result = future.get();
+        if (result == null) {
+          complete = false;
+          continue;
+        }
+        redriven.addAll(result.redriven);
+        errors.addAll(result.errors);
+        failed.addAll(result.failed);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("reconcile interrupted");
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("reconcile failed on a scene", e.getCause());
+    } finally {
+      pool.shutdownNow();
     }
     errors.forEach(e -> meters.error(NAME));
     meters.took(NAME, Duration.between(started, clock.instant()), complete);
@@ -141,6 +180,22 @@ public final class Reconciler implements SweepStep {
         List.copyOf(warnings),
         List.copyOf(failed),
         complete);
+  }
+
+  /** Scenes reconciled at once. */
+  static final int SCENES_IN_PARALLEL = 8;
+
+  /** One scene's part of the report. */
+  private static final class SceneResult {
+    final List<MarkerRef> redriven = new ArrayList<>();
+    final List<Problem> errors = new ArrayList<>();
+    final List<String> failed = new ArrayList<>();
+  }
+
+  private static Thread daemon(Runnable task) {
+    Thread thread = new Thread(task, "scenegate-reconcile");
+    thread.setDaemon(true);
+    return thread;
   }
 
   private void reconcileScene(
