@@ -16,7 +16,6 @@ import dev.scenegate.manifest.ManifestCodec;
 import dev.scenegate.manifest.ManifestEntry;
 import dev.scenegate.manifest.ManifestInvalidException;
 import dev.scenegate.pipeline.StageStatus;
-import dev.scenegate.retry.Backoff;
 import dev.scenegate.scene.Stage;
 import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
@@ -29,7 +28,6 @@ import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -61,9 +59,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class Audit {
   private static final JsonLog LOG = JsonLog.get(Audit.class);
-  private static final Backoff PUBLISH_BACKOFF =
-      Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(2)).withMaxAttempts(3);
-
   private final ObjectStore data;
   private final FleetReader states;
   private final DigestLedger ledger;
@@ -400,19 +395,7 @@ public final class Audit {
   }
 
   private void publish(ChecksumAlert alert) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        alerts.publish(alert.toMessage());
-        return;
-      } catch (InterruptedIOException e) {
-        throw e;
-      } catch (IOException e) {
-        if (!PUBLISH_BACKOFF.allows(attempt + 1)) {
-          throw e;
-        }
-        PUBLISH_BACKOFF.pauseAfter(attempt);
-      }
-    }
+    alerts.publish(alert.toMessage(), EventPublisher.BATCH_RETRIES);
   }
 
   private static Instant instant(String at) {

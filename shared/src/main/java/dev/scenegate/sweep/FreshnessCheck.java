@@ -14,7 +14,6 @@ import dev.scenegate.fleet.SceneSummary;
 import dev.scenegate.logging.JsonLog;
 import dev.scenegate.pipeline.MarkerRef;
 import dev.scenegate.pipeline.StageStatus;
-import dev.scenegate.retry.Backoff;
 import dev.scenegate.scene.Stage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -50,9 +49,6 @@ public final class FreshnessCheck {
 
   /** How long one run holds a claim before another may publish in its place. */
   public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
-
-  private static final Backoff PUBLISH_BACKOFF =
-      Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(2)).withMaxAttempts(3);
 
   private final FleetReader reader;
   private final EventPublisher publisher;
@@ -331,19 +327,7 @@ public final class FreshnessCheck {
                 "severity",
                 FreshnessAlert.SEVERITY),
             sceneId);
-    for (int attempt = 1; ; attempt++) {
-      try {
-        publisher.publish(message);
-        return;
-      } catch (InterruptedIOException e) {
-        throw e;
-      } catch (IOException e) {
-        if (!PUBLISH_BACKOFF.allows(attempt + 1)) {
-          throw e;
-        }
-        PUBLISH_BACKOFF.pauseAfter(attempt);
-      }
-    }
+    publisher.publish(message, EventPublisher.BATCH_RETRIES);
   }
 
   private static String message(Throwable e) {
