@@ -22,12 +22,14 @@ import dev.scenegate.storage.ObjectInfo;
 import dev.scenegate.storage.ObjectStore;
 import dev.scenegate.testing.RecordingPublisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -158,6 +160,7 @@ class AuditTest {
 
   @Test
   void withoutALedgerRecordAFileWrittenAfterTheStagePassedIsChanged() throws Exception {
+    forgetLedger();
     replace(ASSET, passedAt.plusSeconds(60));
     Audit.Report report = metadata();
     assertEquals(1, report.findings().size(), report.findings().toString());
@@ -217,6 +220,7 @@ class AuditTest {
 
   @Test
   void aMetadataUpdateAfterTheStagePassedIsNotAReplacement() throws Exception {
+    forgetLedger();
     replace(ASSET, passedAt.plusSeconds(60));
     ObjectInfo info = store.stat(ASSET).orElseThrow();
     // The backfill records its sha256 in the object's metadata: a new metageneration.
@@ -227,5 +231,18 @@ class AuditTest {
         metadata().findings(),
         "without a ledger record or a creation time, metadata alone cannot tell; --deep can");
     assertEquals(1, deep().findings().size());
+  }
+
+  /** A scene verified before the digest ledger existed: the stage passed, nothing recorded. */
+  private void forgetLedger() throws IOException {
+    Path ledger = root.resolve(DigestLedger.PREFIX);
+    if (Files.exists(ledger)) {
+      try (var paths = Files.walk(ledger)) {
+        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+    assertEquals(0, DigestLedger.local(store).read("").size());
   }
 }
