@@ -71,17 +71,25 @@ public final class GcsObjectStore implements ObjectStore {
   @Override
   public InputStream open(String name, long generation) throws IOException {
     Blob blob = pinned(name, generation);
-    BlobId id = BlobId.of(bucket, name, blob.getGeneration());
+    return download(
+        name, blob.getGeneration(), blob.getCrc32c(), blob.getSize() == null ? -1 : blob.getSize());
+  }
+
+  /**
+   * The content of one generation whose metadata is known, its CRC32C checked at end of stream; a
+   * gone generation answers 404, which the first read turns into {@link NoSuchFileException}.
+   */
+  private InputStream download(String name, long generation, String crc32c, long size)
+      throws IOException {
     ReadChannel channel;
     try {
-      channel = storage.reader(id);
+      channel = storage.reader(BlobId.of(bucket, name, generation));
       channel.setChunkSize(READ_CHUNK_BYTES);
     } catch (RuntimeException e) {
       throw translate(describe(name), e);
     }
     InputStream raw = new TranslatingInputStream(Channels.newInputStream(channel), describe(name));
-    long size = blob.getSize() == null ? -1 : blob.getSize();
-    return new Crc32cCheckingInputStream(raw, describe(name), blob.getCrc32c(), size);
+    return new Crc32cCheckingInputStream(raw, describe(name), crc32c, size);
   }
 
   /**
@@ -113,11 +121,26 @@ public final class GcsObjectStore implements ObjectStore {
   @Override
   public byte[] readSmall(String name, long generation, int maxBytes) throws IOException {
     Blob blob = pinned(name, generation);
-    long size = blob.getSize() == null ? 0 : blob.getSize();
+    return readWhole(
+        name,
+        blob.getGeneration(),
+        blob.getCrc32c(),
+        blob.getSize() == null ? -1 : blob.getSize(),
+        maxBytes);
+  }
+
+  /** Two calls, not three: the stat that found {@code info} is the one look-up. */
+  @Override
+  public byte[] readSmall(ObjectInfo info, int maxBytes) throws IOException {
+    return readWhole(info.name(), info.generation(), info.crc32c(), info.size(), maxBytes);
+  }
+
+  private byte[] readWhole(String name, long generation, String crc32c, long size, int maxBytes)
+      throws IOException {
     if (size > maxBytes) {
       throw new ObjectTooLargeException(describe(name), size, maxBytes);
     }
-    try (InputStream in = open(name, blob.getGeneration())) {
+    try (InputStream in = download(name, generation, crc32c, size)) {
       byte[] data = in.readNBytes(maxBytes + 1);
       if (data.length > maxBytes) {
         throw new ObjectTooLargeException(describe(name), data.length, maxBytes);

@@ -61,6 +61,14 @@ public interface ObjectStore {
    */
   byte[] readSmall(String name, long generation, int maxBytes) throws IOException;
 
+  /**
+   * {@link #readSmall(String, long, int)} of an object just stat'ed: an adapter may skip looking it
+   * up again (a gone generation is still a {@link java.nio.file.NoSuchFileException}).
+   */
+  default byte[] readSmall(ObjectInfo info, int maxBytes) throws IOException {
+    return readSmall(info.name(), info.generation(), maxBytes);
+  }
+
   /** How many times {@link #readCurrent} looks again when the object is replaced under it. */
   int READ_CURRENT_ATTEMPTS = 5;
 
@@ -82,8 +90,7 @@ public interface ObjectStore {
         throw new ObjectTooLargeException(describe(name), info.get().size(), maxBytes);
       }
       try {
-        return Optional.of(
-            new ObjectContent(info.get(), readSmall(name, info.get().generation(), maxBytes)));
+        return Optional.of(new ObjectContent(info.get(), readSmall(info.get(), maxBytes)));
       } catch (java.nio.file.NoSuchFileException e) {
         // Replaced or deleted between the stat and the read: look again.
       }
